@@ -1,0 +1,47 @@
+"""``bistand demo``: load demo data for development. Safe to run again and again."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "admin"  # noqa: S105 - a known development-only login, refused unless DEBUG
+
+
+class Command(BaseCommand):
+    help = "Load demo data (for now the superuser admin/admin). Development only: needs DEBUG."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusing to load demo data: DEBUG is off. The demo account admin/admin is for "
+                "development only. Set BISTAND_DEBUG=1 (as `make run` does) to load it.",
+                returncode=2,
+            )
+        with transaction.atomic():
+            created = self._ensure_admin()
+        state = "created" if created else "already there"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo superuser {DEMO_USERNAME!r} (password {DEMO_PASSWORD!r}): {state}."
+            )
+        )
+
+    def _ensure_admin(self) -> bool:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"email": "admin@example.invalid", "is_staff": True, "is_superuser": True},
+        )
+        changed = created
+        for field in ("is_staff", "is_superuser", "is_active"):
+            if not getattr(user, field):
+                setattr(user, field, True)
+                changed = True
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed = True
+        if changed:
+            user.save()
+        return created

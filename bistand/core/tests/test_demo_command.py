@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from bistand.cli import main
+
+
+def test_demo_refuses_without_debug(settings, capsys):
+    settings.DEBUG = False
+    with pytest.raises(SystemExit) as exit_:
+        main(["bistand", "demo"])
+    assert exit_.value.code == 2
+    assert "DEBUG is off" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_demo_creates_no_user_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(SystemExit):
+        main(["bistand", "demo"])
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_creates_the_admin_superuser_once(settings, client):
+    settings.DEBUG = True
+    call_command("demo")
+    call_command("demo")
+
+    users = get_user_model().objects.filter(username="admin")
+    assert users.count() == 1
+    admin = users.get()
+    assert admin.is_staff and admin.is_superuser and admin.is_active
+    assert client.login(username="admin", password="admin")
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_restores_the_demo_password(settings):
+    settings.DEBUG = True
+    call_command("demo")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("something else")
+    admin.save()
+
+    call_command("demo")
+
+    admin.refresh_from_db()
+    assert admin.check_password("admin")

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from bistand.core import views
+
+admin.site.site_header = "Bistånd – administration"
+admin.site.site_title = "Bistånd"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("admin/", admin.site.urls),
+]
