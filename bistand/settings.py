@@ -92,8 +92,10 @@ DATABASES = {
         base_dir=BASE_DIR,
     )
 }
-# Lets concurrent test runs against one PostgreSQL server use test databases of their own
-# (scripts/test.sh sets it); pytest-django would otherwise drop another run's test_<name>.
+# The test database's name (scripts/test.sh sets it). On PostgreSQL it keeps concurrent test
+# runs against one server apart (otherwise each would drop the other's test_<name>); on SQLite
+# it makes the test database a file, opened with the same options as the real one, instead of
+# Django's default in-memory database.
 if os.environ.get("BISTAND_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BISTAND_TEST_DB_NAME"]}
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs pytest on SQLite, then on PostgreSQL if a server answers. Called by `make test`.
 # Extra pytest arguments: PYTEST_ARGS="-n 2 -x" make test
+# The PostgreSQL server tried when DATABASE_URL names none: BISTAND_PG_TEST_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
-DEFAULT_PG_URL=postgres://postgres@127.0.0.1:5432/test
+DEFAULT_PG_URL=${BISTAND_PG_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}
 read -r -a extra_args <<<"${PYTEST_ARGS:-}"
 
 run_pytest() {
@@ -29,7 +30,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. SQLite, in a temporary directory: never the developer's var/.
-DATABASE_URL="sqlite:///$tmp/bistand.sqlite3" run_pytest "SQLite ($tmp/bistand.sqlite3)"
+DATABASE_URL="sqlite:///$tmp/bistand.sqlite3" BISTAND_TEST_DB_NAME="$tmp/test_bistand.sqlite3" \
+    run_pytest "SQLite (test database $tmp/test_bistand.sqlite3)"
 
 # 2. PostgreSQL: DATABASE_URL if it names one (then it must answer), else the local server.
 if [[ "${DATABASE_URL:-}" == postgres://* || "${DATABASE_URL:-}" == postgresql://* ]]; then
@@ -43,7 +45,7 @@ shown_url=$("$BIN/python" scripts/pg_available.py --redact "$pg_url")
 if reason=$("$BIN/python" scripts/pg_available.py "$pg_url" 2>&1); then
     # A test database of our own, so two runs against one server don't drop each other's.
     DATABASE_URL=$pg_url BISTAND_TEST_DB_NAME="test_bistand_$$" \
-        run_pytest "PostgreSQL ($shown_url)"
+        run_pytest "PostgreSQL ($shown_url, test database test_bistand_$$)"
 elif [ "$required" -eq 1 ]; then
     echo "FAIL: DATABASE_URL names PostgreSQL at $shown_url, but it does not answer: $reason" >&2
     exit 1
