@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",  # app label: django_tasks_database
     "bistand.core",
+    "bistand.audit",
+    "bistand.connectors",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +114,14 @@ TASKS = {
 }
 
 # --- Authentication -----------------------------------------------------------------------
+
+# Register sources (SSBTEK). "simulator" talks HTTP to `bistand simulator`; "ssbtek" is the
+# production adapter (a documented stub until a municipality has its certificate).
+REGISTER_GATEWAY = os.environ.get("BISTAND_REGISTER_GATEWAY", "simulator")
+REGISTER_SIMULATOR_URL = os.environ.get("BISTAND_REGISTER_SIMULATOR_URL", "http://127.0.0.1:8001")
+REGISTER_TIMEOUT_SECONDS = float(os.environ.get("BISTAND_REGISTER_TIMEOUT", "2.0"))
+REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
+
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
