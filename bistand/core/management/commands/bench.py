@@ -1,0 +1,54 @@
+"""``bistand bench rules``: throughput of the rules engine (figures go into docs/performance.md)."""
+
+from __future__ import annotations
+
+import platform
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bistand.rules import bench
+from bistand.rules.errors import InputError
+from bistand.rules.period import Month
+
+
+class Command(BaseCommand):
+    help = "Mät hastighet. `bench rules --households N`: regelmotorn med fullständiga spår."
+    requires_system_checks = ()
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        rules = sub.add_parser(
+            "rules", help="regelmotorn: syntetiska hushåll med fullständiga spår"
+        )
+        rules.add_argument("--households", type=int, default=100_000)
+        rules.add_argument("--month", default="2025-04", help="månad ÅÅÅÅ-MM (standard 2025-04)")
+        rules.add_argument("--seed", type=int, default=1)
+        rules.add_argument(
+            "--serialize",
+            action="store_true",
+            help="mät också att spåret görs om till sitt JSON-dokument",
+        )
+
+    def handle(self, *args, **options):
+        if options["what"] == "rules":
+            self.bench_rules(options)
+
+    def bench_rules(self, options):
+        if options["households"] < 1:
+            raise CommandError("--households måste vara minst 1", returncode=2)
+        try:
+            month = Month.parse(options["month"], "--month")
+        except InputError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        result = bench.run(
+            options["households"], month, seed=options["seed"], serialize=options["serialize"]
+        )
+        self.stdout.write(
+            f"python {platform.python_version()} on {platform.machine()}, one process, "
+            f"month {month}{', trace serialised to JSON' if options['serialize'] else ''}"
+        )
+        self.stdout.write(
+            f"{result.households} households, {result.lines} trace lines, {result.seconds:.2f} s; "
+            f"per household p50 {result.p50_us:.0f} µs, p99 {result.p99_us:.0f} µs"
+        )
+        self.stdout.write(f"rules: {result.per_second:.0f} households/s")
