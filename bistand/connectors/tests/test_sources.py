@@ -8,7 +8,9 @@ import yaml
 from bistand.connectors import SOURCES, PayloadError, Source
 from bistand.connectors.base import legal_basis_for
 from bistand.connectors.registry import Registry
+from bistand.connectors.simulator.synthetic import synthetic_records
 
+PNR = "191212121212"
 INCOME_TYPES = Path(__file__).parents[2] / "rules/parameters/national/income_types.yaml"
 
 
@@ -256,6 +258,15 @@ def test_a_refusal_never_repeats_a_personnummer():
     with pytest.raises(PayloadError) as refusal:
         SOURCES["SKV"].parse(raw)
     assert "1212" not in str(refusal.value)
+
+
+@pytest.mark.parametrize("code", list(SOURCES))
+@pytest.mark.parametrize("number", ["191212121212", "191212101214", "201212121220"])
+def test_synthetic_records_survive_the_round_trip_through_the_raw_payload(code, number):
+    plugin = SOURCES[code]
+    for month in ("2023-01", "2025-04"):
+        records = synthetic_records(1, number, month, code)
+        assert plugin.parse(plugin.to_raw(records)) == records
 
 
 def test_every_income_type_the_connectors_emit_is_in_the_rules_engines_catalogue():
