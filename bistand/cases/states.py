@@ -1,0 +1,109 @@
+"""The application's state machine.
+
+    draft → awaiting_cosignature → submitted → robot_processing → proposal_ready → decided → paid
+    plus completion_requested (the caseworker asks for more) and withdrawn.
+
+``transition`` is the only way a state changes. It is a compare-and-swap: the
+row is updated only if it is still in the state the caller saw, so two
+concurrent transitions on the same application cannot both win; the loser
+gets ``ConcurrentTransition``. Each change writes a ``Transition`` row and an
+audit event in the same database transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bistand.audit.services import record
+
+from .models import Application, State
+from .models import Transition as TransitionLog
+
+ALLOWED: dict[str, frozenset[str]] = {
+    State.DRAFT: frozenset({State.AWAITING_COSIGNATURE, State.SUBMITTED, State.WITHDRAWN}),
+    State.AWAITING_COSIGNATURE: frozenset({State.SUBMITTED, State.DRAFT, State.WITHDRAWN}),
+    State.SUBMITTED: frozenset({State.ROBOT_PROCESSING, State.WITHDRAWN}),
+    # back to submitted: the robot gave up on this run and a later run will retry
+    State.ROBOT_PROCESSING: frozenset({State.PROPOSAL_READY, State.SUBMITTED}),
+    State.PROPOSAL_READY: frozenset(
+        {State.DECIDED, State.COMPLETION_REQUESTED, State.ROBOT_PROCESSING, State.WITHDRAWN}
+    ),
+    State.COMPLETION_REQUESTED: frozenset({State.SUBMITTED, State.WITHDRAWN}),
+    State.DECIDED: frozenset({State.PAID}),
+    State.PAID: frozenset(),
+    State.WITHDRAWN: frozenset(),
+}
+
+
+class IllegalTransition(Exception):
+    """The state machine does not allow this change."""
+
+
+class ConcurrentTransition(Exception):
+    """Someone else changed the application's state first."""
+
+
+def transition(
+    application: Application,
+    to_state: str,
+    *,
+    actor: str,
+    reason: str = "",
+    from_state: str | None = None,
+    extra: dict | None = None,
+) -> Application:
+    """Move ``application`` from ``from_state`` (default: its current state) to ``to_state``.
+
+    ``extra`` are more fields to set in the same update (e.g. ``submitted_at``).
+    """
+    source = from_state or application.state
+    if to_state not in ALLOWED[source]:
+        raise IllegalTransition(
+            f"Ansökan {application.pk} kan inte gå från {State(source).label} till "
+            f"{State(to_state).label}."
+        )
+    now = timezone.now()
+    fields = {"state": to_state, "state_changed_at": now, **(extra or {})}
+    with transaction.atomic():
+        updated = Application.objects.filter(pk=application.pk, state=source).update(**fields)
+        if updated != 1:
+            raise ConcurrentTransition(
+                f"Ansökan {application.pk} var inte längre {State(source).label}; "
+                "någon annan hann ändra den först."
+            )
+        TransitionLog.objects.create(
+            application=application,
+            from_state=source,
+            to_state=to_state,
+            at=now,
+            actor=actor,
+            reason=reason[:500],
+        )
+        record(
+            "application.transition",
+            actor=actor,
+            case_id=application.case_id,
+            subject=f"application:{application.pk}",
+            data={"from": source, "to": to_state, "reason": reason[:500]},
+        )
+    for name, value in fields.items():
+        setattr(application, name, value)
+    return application
+
+
+def time_in_states(application: Application, now=None) -> dict[str, timedelta]:
+    """The clock per state: how long the application has spent in each state so far."""
+    now = now or timezone.now()
+    clock: dict[str, timedelta] = defaultdict(timedelta)
+    log = list(application.transitions.order_by("at", "pk"))
+    started = application.created_at
+    state = State.DRAFT if not log else log[0].from_state
+    for entry in log:
+        clock[state] += max(entry.at - started, timedelta(0))
+        state, started = entry.to_state, entry.at
+    clock[state] += max(now - started, timedelta(0))
+    return dict(clock)
