@@ -1,0 +1,237 @@
+"""Proposals and decisions: routing by the decision policy, and writing a decision.
+
+Decisions read a finished calculation (the archived trace) and never recompute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bistand.audit.services import record
+from bistand.cases.models import Application, ApplicationKind, State
+from bistand.cases.states import transition
+from bistand.rules import Result
+from bistand.rules.explain import month_sv
+from bistand.rules.money import format_kr, from_ore, to_ore
+
+from .models import (
+    CalculationSnapshot,
+    Decision,
+    DecisionItem,
+    DecisionPolicy,
+    Outcome,
+    Proposal,
+    Route,
+)
+
+#: The automated decision function (kommunallagen 6 kap. 37 §) and its version.
+AUTOMATED_FUNCTION = "Bistånds automatiserade beslutsfunktion för återansökningar"
+AUTOMATED_FUNCTION_VERSION = "1.0.0"
+
+LEGAL_BASIS_INCOME_SUPPORT = "Socialtjänstlagen (2025:400) 12 kap. 1 och 7 §§"
+
+ROUTE_REASONS = {
+    "FIRST_APPLICATION": "Nyansökan prövas alltid av handläggare.",
+    "OTHER_NEEDS": "Ansökan gäller behov utöver försörjningsstöd.",
+    "PROVISIONAL_PARAMETER": (
+        "Beräkningen använder belopp som inte är kontrollerade mot författningen."
+    ),
+    "FLAGS": "Roboten har flaggat uppgifter som en handläggare ska pröva.",
+    "NOT_DELEGATED": (
+        "Nämnden har inte delegerat beslutet till den automatiserade beslutsfunktionen."
+    ),
+    "REFUSAL": "Förslaget är avslag, och automatiserade avslag är inte påslagna.",
+}
+
+
+def snapshot(application: Application, result: Result, actor: str) -> CalculationSnapshot:
+    """Archive a calculation exactly as the rules engine returned it."""
+    trace = result.trace()
+    canonical = json.dumps(trace, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return CalculationSnapshot.objects.create(
+        application=application,
+        trace=trace,
+        trace_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        amount_ore=to_ore(result.amount),
+        provisional=result.provisional,
+        engine_version=result.engine_version,
+        created_by=actor,
+    )
+
+
+@dataclass
+class Routing:
+    outcome: str
+    route: str
+    reasons: list[dict[str, str]]
+
+
+def route(
+    application: Application, result: Result, flags: list[dict], policy: DecisionPolicy | None
+) -> Routing:
+    """Who decides: the automated function only where the nämnd has delegated it and
+    nothing needs a person."""
+    outcome = Outcome.GRANT if result.amount > 0 else Outcome.REFUSAL
+    reasons = []
+    if application.kind == ApplicationKind.FIRST:
+        reasons.append("FIRST_APPLICATION")
+    if application.declared.get("other_needs"):
+        reasons.append("OTHER_NEEDS")
+    if result.provisional:
+        reasons.append("PROVISIONAL_PARAMETER")
+    if flags:
+        reasons.append("FLAGS")
+    if outcome == Outcome.GRANT and not (policy and policy.automate_clean_repeat_grants):
+        reasons.append("NOT_DELEGATED")
+    if outcome == Outcome.REFUSAL and not (policy and policy.automate_refusals):
+        reasons.append("REFUSAL")
+    return Routing(
+        outcome=outcome,
+        route=Route.CASEWORKER if reasons else Route.AUTOMATED,
+        reasons=[{"code": code, "message": ROUTE_REASONS[code]} for code in reasons],
+    )
+
+
+def motivering(trace: dict[str, Any], outcome: str) -> str:
+    """The decision's reasons (förvaltningslagen 32 §), written from the archived trace."""
+    totals = trace["totals"]
+    month = month_sv(trace["month"])
+    need, income = Decimal(totals["need"]), Decimal(totals["counted_income"])
+    norm, costs = Decimal(totals["norm"]), Decimal(totals["reasonable_costs"])
+    text = (
+        f"Hushållets behov för {month} är {format_kr(need)}: riksnormen {format_kr(norm)} och "
+        f"skäliga kostnader {format_kr(costs)}. Hushållets inkomster som räknas är "
+        f"{format_kr(income)}. "
+    )
+    if outcome == Outcome.REFUSAL:
+        return text + (
+            "Inkomsterna täcker behovet, och hushållet har därför inte rätt till "
+            "försörjningsstöd för månaden."
+        )
+    return text + (
+        f"Skillnaden, {format_kr(Decimal(totals['amount']))}, beviljas som försörjningsstöd. "
+        "Beräkningen rad för rad, med regler och källor, finns i beslutets bilaga."
+    )
+
+
+def create_proposal(
+    application: Application,
+    calculation: CalculationSnapshot,
+    routing: Routing,
+    flags: list[dict],
+    actor: str,
+) -> Proposal:
+    proposal = Proposal.objects.create(
+        application=application,
+        calculation=calculation,
+        outcome=routing.outcome,
+        amount_ore=calculation.amount_ore,
+        route=routing.route,
+        route_reasons=routing.reasons,
+        flags=flags,
+        created_by=actor,
+    )
+    record(
+        "proposal.created",
+        actor=actor,
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data={
+            "proposal": proposal.pk,
+            "outcome": proposal.outcome,
+            "amount_ore": proposal.amount_ore,
+            "route": proposal.route,
+            "flags": proposal.flag_codes,
+            "route_reasons": [r["code"] for r in routing.reasons],
+        },
+    )
+    return proposal
+
+
+def decide_from_proposal(
+    proposal: Proposal, *, actor: str, user=None, automated: bool = False
+) -> Decision:
+    """Decide an application as proposed, by a named caseworker or the automated function.
+
+    Must run inside the transaction that moves the application to ``decided``; the
+    OneToOne on the application makes a second decision impossible.
+    """
+    application = proposal.application
+    calculation = proposal.calculation
+    policy = DecisionPolicy.objects.filter(municipality_id=application.case.municipality_id).first()
+    decision = Decision.objects.create(
+        application=application,
+        proposal=proposal,
+        calculation=calculation,
+        outcome=proposal.outcome,
+        amount_ore=proposal.amount_ore,
+        decided_at=timezone.now(),
+        decided_by=None if automated else user,
+        automated_function=AUTOMATED_FUNCTION if automated else "",
+        automated_function_version=AUTOMATED_FUNCTION_VERSION if automated else "",
+        rules_version=calculation.engine_version,
+        parameter_versions=[
+            {k: p[k] for k in ("id", "valid_from", "status")}
+            for p in calculation.trace["parameters"]
+        ],
+        delegation_reference=(policy.delegation_reference if (policy and automated) else ""),
+    )
+    DecisionItem.objects.create(
+        decision=decision,
+        code="income_support",
+        label=f"Försörjningsstöd för {month_sv(application.month)}",
+        outcome=proposal.outcome,
+        amount_ore=proposal.amount_ore,
+        reasons=motivering(calculation.trace, proposal.outcome),
+        legal_basis=LEGAL_BASIS_INCOME_SUPPORT,
+    )
+    transition(
+        application,
+        State.DECIDED,
+        actor=actor,
+        from_state=State.PROPOSAL_READY,
+        reason="automatiserat beslut" if automated else "beslut av handläggare",
+    )
+    record(
+        "decision.made",
+        actor=actor,
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data={
+            "decision": decision.pk,
+            "outcome": decision.outcome,
+            "amount_ore": decision.amount_ore,
+            "automated": automated,
+            "function_version": decision.automated_function_version,
+            "rules_version": decision.rules_version,
+            "calculation_sha256": calculation.trace_sha256,
+        },
+    )
+    if decision.amount_ore > 0:
+        from bistand.payments.services import create_payment_order
+
+        create_payment_order(decision, actor=actor)
+    return decision
+
+
+def amount_kr(ore: int) -> str:
+    return format_kr(from_ore(ore))
+
+
+__all__ = [
+    "AUTOMATED_FUNCTION",
+    "AUTOMATED_FUNCTION_VERSION",
+    "create_proposal",
+    "decide_from_proposal",
+    "motivering",
+    "route",
+    "snapshot",
+    "transaction",
+]
