@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RobotConfig(AppConfig):
+    name = "bistand.robot"
+    verbose_name = "Digital medarbetare (robot)"

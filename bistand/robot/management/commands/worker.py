@@ -1,0 +1,52 @@
+"""``bistand worker``: runs the robot's queue (django-tasks database backend)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+from django_tasks_db.management.commands.db_worker import Worker
+
+from bistand.robot import recovery
+from bistand.robot.pipeline import worker_id
+
+
+class Command(BaseCommand):
+    help = (
+        "Kör robotens kö. Utan flaggor körs den tills den stoppas (Ctrl-C/SIGTERM avslutar efter "
+        "pågående ansökan); --until-idle stoppar när inget återstår."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--until-idle", action="store_true", help="stoppa när kön är tom")
+        parser.add_argument(
+            "--interval", type=float, default=0.5, help="sekunder mellan tomma varv"
+        )
+
+    def handle(self, *args, **options):
+        until_idle = options["until_idle"]
+        worker = Worker(
+            queue_names=["default"],
+            interval=options["interval"],
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id(),
+            excluded_queue_names=[],
+        )
+        if not until_idle:
+            worker.configure_signals()
+        requeued_here: set[int] = set()
+        while True:
+            requeued = recovery.requeue_stalled(requeued_here)
+            if requeued:
+                self.stdout.write(f"köar om {requeued} ansökningar som kön hade tappat")
+            worker.run()  # batch mode: returns when the queue is empty
+            if not worker.running:
+                break
+            if until_idle and not requeued and not recovery.ready_tasks():
+                break
+            if not until_idle:
+                time.sleep(options["interval"])
+        self.stdout.write("kön är tom" if until_idle else "stoppad")

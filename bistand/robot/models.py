@@ -1,0 +1,40 @@
+"""What the registers said for an application (one row per person and source)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from bistand.cases.models import Application, Person
+
+
+class RegisterFetch(models.Model):
+    """One source's answer for one person in one application.
+
+    ``status`` is ``ok`` or ``unknown``: a source that could not answer is unknown,
+    never "nothing" — the application then goes to a caseworker.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="register_data"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=[("ok", "svar"), ("unknown", "okänt")])
+    records = models.JSONField(default=list)
+    reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    purpose = models.CharField(max_length=200)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "registeruppgift"
+        verbose_name_plural = "registeruppgifter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "person", "source"], name="one_answer_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.status}"
