@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "bistand.core",
     "bistand.audit",
     "bistand.connectors",
+    "bistand.cases",
+    "bistand.robot",
+    "bistand.decisions",
+    "bistand.payments",
+    "bistand.followup",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +103,10 @@ DATABASES = {
 # runs against one server apart (otherwise each would drop the other's test_<name>); on SQLite
 # it makes the test database a file, opened with the same options as the real one, instead of
 # Django's default in-memory database.
+# Keep connections open between requests and tasks: the worker would otherwise close and reopen
+# its connection around every task (on SQLite each close also checkpoints the WAL).
+DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if os.environ.get("BISTAND_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BISTAND_TEST_DB_NAME"]}
 
@@ -121,6 +130,10 @@ REGISTER_GATEWAY = os.environ.get("BISTAND_REGISTER_GATEWAY", "simulator")
 REGISTER_SIMULATOR_URL = os.environ.get("BISTAND_REGISTER_SIMULATOR_URL", "http://127.0.0.1:8001")
 REGISTER_TIMEOUT_SECONDS = float(os.environ.get("BISTAND_REGISTER_TIMEOUT", "2.0"))
 REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
+
+# The robot: an application stuck "under automatisk handläggning" longer than this (a worker
+# died) is taken up again by the next worker.
+ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
 
 
 AUTH_PASSWORD_VALIDATORS = [
