@@ -29,9 +29,43 @@ class Command(BaseCommand):
             help="mät också att spåret görs om till sitt JSON-dokument",
         )
 
+        robot = sub.add_parser(
+            "robot", help="roboten hela vägen: simulator över HTTP, databas, arbetare"
+        )
+        robot.add_argument("--applications", type=int, default=2000)
+        robot.add_argument("--workers", type=int, default=1)
+        robot.add_argument("--month", default="2025-04")
+        robot.add_argument("--seed", type=int, default=1)
+
     def handle(self, *args, **options):
         if options["what"] == "rules":
             self.bench_rules(options)
+        else:
+            self.bench_robot(options)
+
+    def bench_robot(self, options):
+        from bistand.robot import bench as robot_bench
+
+        if options["applications"] < 1 or options["workers"] < 1:
+            raise CommandError("--applications och --workers måste vara minst 1", returncode=2)
+        try:
+            month = Month.parse(options["month"], "--month")
+        except InputError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        result = robot_bench.run(
+            options["applications"],
+            workers=options["workers"],
+            month=str(month),
+            seed=options["seed"],
+            log=self.stdout.write,
+        )
+        self.stdout.write(
+            f"{result.database}, {result.workers} worker(s): {result.applications} applications "
+            f"({result.decided} decided automatically, {result.to_caseworker} to a caseworker) in "
+            f"{result.seconds:.2f} s of processing, {result.wall_seconds:.2f} s wall time with "
+            "process start-up"
+        )
+        self.stdout.write(f"robot: {result.per_second:.0f} applications/s")
 
     def bench_rules(self, options):
         if options["households"] < 1:
