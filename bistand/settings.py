@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bistand.decisions",
     "bistand.payments",
     "bistand.followup",
+    "bistand.letters",
 ]
 
 MIDDLEWARE = [
