@@ -1,3 +1,26 @@
-"""Pytest plugins shared by every app's tests."""
+"""Pytest plugins and settings shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
 
 pytest_plugins = ["bistand.connectors.testing"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """SQLite tests use a database file, never the in-memory default.
+
+    Tests with threads and worker processes need a database several connections can share,
+    and the file gets the same WAL and IMMEDIATE settings as production. `make test` names
+    the file itself (BISTAND_TEST_DB_NAME); a bare `pytest` gets one in a temporary folder.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{worker}.sqlite3")

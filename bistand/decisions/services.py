@@ -156,7 +156,13 @@ def create_proposal(
 
 
 def decide_from_proposal(
-    proposal: Proposal, *, actor: str, user=None, automated: bool = False
+    proposal: Proposal,
+    *,
+    actor: str,
+    user=None,
+    automated: bool = False,
+    policy: DecisionPolicy | None = None,
+    payee=None,
 ) -> Decision:
     """Decide an application as proposed, by a named caseworker or the automated function.
 
@@ -165,7 +171,10 @@ def decide_from_proposal(
     """
     application = proposal.application
     calculation = proposal.calculation
-    policy = DecisionPolicy.objects.filter(municipality_id=application.case.municipality_id).first()
+    if policy is None:
+        policy = DecisionPolicy.objects.filter(
+            municipality_id=application.case.municipality_id
+        ).first()
     decision = Decision.objects.create(
         application=application,
         proposal=proposal,
@@ -217,7 +226,7 @@ def decide_from_proposal(
     if decision.amount_ore > 0:
         from bistand.payments.services import create_payment_order
 
-        create_payment_order(decision, actor=actor)
+        create_payment_order(decision, actor=actor, payee=payee)
     return decision
 
 

@@ -23,10 +23,16 @@ def next_bank_day(day: date) -> date:
     return day
 
 
-def create_payment_order(decision: Decision, *, actor: str) -> PaymentOrder:
-    """One payment order for a granted decision (the OneToOne on the decision forbids a second)."""
+def create_payment_order(decision: Decision, *, actor: str, payee=None) -> PaymentOrder:
+    """One payment order for a granted decision (the OneToOne on the decision forbids a second).
+
+    ``payee``: the applicant, if the caller has them at hand.
+    """
     application = decision.application
-    payee = application.case.household.members.get(role="applicant", valid_to__isnull=True).person
+    if payee is None:
+        payee = application.case.household.members.get(
+            role="applicant", valid_to__isnull=True
+        ).person
     order = PaymentOrder.objects.create(
         decision=decision,
         application=application,

@@ -29,8 +29,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from bistand.audit.services import Actor, record
+from bistand.audit.services import deferred as audit_deferred
 from bistand.cases import personnummer as pnr
-from bistand.cases.models import Application, ApplicationKind, State
+from bistand.cases.models import Application, ApplicationKind, HouseholdMember, State
 from bistand.cases.states import ConcurrentTransition, transition
 from bistand.connectors import get_gateway
 from bistand.decisions import services as decisions
@@ -63,7 +64,7 @@ def claim(application_id: int) -> Application | None:
     """Take the application for this run, or return None if it is not ours to process."""
     now = timezone.now()
     lease = now + timedelta(seconds=settings.ROBOT_LEASE_SECONDS)
-    application = Application.objects.select_related("case").get(pk=application_id)
+    application = Application.objects.select_related("case__municipality").get(pk=application_id)
     if application.state == State.SUBMITTED:
         try:
             transition(
@@ -122,13 +123,15 @@ def fetch_register_data(application: Application, adults: list) -> dict[str, dic
     gateway = get_gateway()
     why = purpose(application)
     answers: dict[str, dict[str, dict]] = {}
+    rows: list[RegisterFetch] = []
+    asked: list[dict] = []
     for person in adults:
         have = {s: stored[(person.pk, s)] for s in SOURCES if (person.pk, s) in stored}
         missing = [s for s in SOURCES if s not in have or have[s].status != "ok"]
         fresh = (
             gateway.fetch(person.personnummer, application.month, missing, why) if missing else {}
         )
-        rows = [
+        rows += [
             RegisterFetch(
                 application=application,
                 person=person,
@@ -141,25 +144,13 @@ def fetch_register_data(application: Application, adults: list) -> dict[str, dic
             )
             for code, answer in fresh.items()
         ]
-        if rows:
-            RegisterFetch.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["application", "person", "source"],
-                update_fields=["status", "records", "reason", "attempts", "fetched_at"],
-            )
-            record(
-                "register.fetch",
-                actor=ROBOT,
-                case_id=application.case_id,
-                subject=f"application:{application.pk}",
-                data={
+        if fresh:
+            asked.append(
+                {
                     "person": pnr.pseudonym(person.personnummer),
                     "sources": sorted(fresh),
                     "unknown": sorted(c for c, a in fresh.items() if a.status != "ok"),
-                    "purpose": why,
-                    "legal_basis": REGISTER_LEGAL_BASIS,
-                },
+                }
             )
         merged = {
             s: {"status": r.status, "records": r.records, "reason": r.reason}
@@ -172,6 +163,21 @@ def fetch_register_data(application: Application, adults: list) -> dict[str, dic
             }
         )
         answers[person.personnummer] = merged
+    if rows:
+        with transaction.atomic():
+            RegisterFetch.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["application", "person", "source"],
+                update_fields=["status", "records", "reason", "attempts", "fetched_at"],
+            )
+            record(
+                "register.fetch",
+                actor=ROBOT,
+                case_id=application.case_id,
+                subject=f"application:{application.pk}",
+                data={"persons": asked, "purpose": why, "legal_basis": REGISTER_LEGAL_BASIS},
+            )
     return answers
 
 
@@ -192,32 +198,35 @@ def previous_declared(application: Application) -> dict[str, Any] | None:
     return earlier.declared if earlier else None
 
 
-def jobbstimulans_eligible(application: Application, personnummer: str) -> bool:
-    """Six months in a row with försörjningsstöd before this month, within the 24-month window.
-
-    Counted from the case's granted decisions; the person must have been an adult of the
-    case in those months (the rule follows the person, here approximated by the case).
-    """
-    months = list(
+def granted_months(application: Application) -> list[str]:
+    """The case's earlier months with a granted decision, oldest first."""
+    return list(
         Application.objects.filter(
             case_id=application.case_id, decision__outcome="grant", month__lt=application.month
         )
         .order_by("month")
         .values_list("month", flat=True)
     )
-    index = (
-        {m: i for i, m in enumerate(_month_range(months[0], application.month))} if months else {}
-    )
+
+
+def jobbstimulans_eligible(granted: list[str], month: str) -> bool:
+    """Six months in a row with försörjningsstöd before ``month``, within the 24-month window.
+
+    Counted from the case's granted months (``granted_months``); the rule follows the person,
+    here approximated by the case they were an adult of.
+    """
+    if not granted:
+        return False
+    index = {m: i for i, m in enumerate(_month_range(granted[0], month))}
     run_start, previous, streak = None, None, 0
-    for m in months:
+    for m in granted:
         streak = streak + 1 if previous is not None and index[m] == index[previous] + 1 else 1
         if streak == 6 and run_start is None:
             run_start = index[m] + 1  # eligible from the month after the sixth
         previous = m
     if run_start is None:
         return False
-    current = index[application.month]
-    return run_start <= current < run_start + 24
+    return run_start <= index[month] < run_start + 24
 
 
 def _month_range(first: str, last: str) -> list[str]:
@@ -232,6 +241,7 @@ def _month_range(first: str, last: str) -> list[str]:
 def rules_input(application: Application, guidelines: str | None) -> dict[str, Any]:
     """The rules engine's input from what the applicant declared (ids, not personnummer)."""
     declared = application.declared
+    granted = granted_months(application) if application.kind == ApplicationKind.REPEAT else []
     ids: dict[str, str] = {}
     counters: dict[str, int] = {}
     members = []
@@ -250,7 +260,7 @@ def rules_input(application: Application, guidelines: str | None) -> dict[str, A
                 entry["days"] = member["days"]
             if member.get("lunch_away"):
                 entry["lunch_away"] = True
-        if role in ADULT_ROLES and jobbstimulans_eligible(application, member["personnummer"]):
+        if role in ADULT_ROLES and jobbstimulans_eligible(granted, application.month):
             entry["jobbstimulans"] = True
         members.append(entry)
     data = {
@@ -283,8 +293,12 @@ def process(application_id: int) -> str:
         return "skipped"
     case = application.case
     declared = application.declared
-    current = case.household.members.filter(role__in=ADULT_ROLES, valid_to__isnull=True)
-    adults = [m.person for m in current.select_related("person")]
+    current = HouseholdMember.objects.filter(
+        household_id=case.household_id, role__in=ADULT_ROLES, valid_to__isnull=True
+    ).select_related("person")
+    roles = {m.person.personnummer: m.role for m in current}
+    adults = [m.person for m in current]
+    applicant = next(p for p in adults if roles[p.personnummer] == "applicant")
     register = fetch_register_data(application, adults)
 
     month = Month.parse(application.month)
@@ -319,7 +333,7 @@ def process(application_id: int) -> str:
     routing = decisions.route(application, result, flags, policy)
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_deferred():
             calculation = decisions.snapshot(application, result, ROBOT)
             proposal = decisions.create_proposal(application, calculation, routing, flags, ROBOT)
             transition(
@@ -333,7 +347,9 @@ def process(application_id: int) -> str:
                 extra={"robot_lease_until": None},
             )
             if routing.route == Route.AUTOMATED:
-                decisions.decide_from_proposal(proposal, actor=AUTOMATED, automated=True)
+                decisions.decide_from_proposal(
+                    proposal, actor=AUTOMATED, automated=True, policy=policy, payee=applicant
+                )
     except (IntegrityError, ConcurrentTransition):
         # Another run of the same application finished first: nothing of ours is kept.
         log.info("robot: application %s was finished by another run", application.pk)
