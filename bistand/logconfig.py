@@ -58,5 +58,13 @@ def logging_dict(level: str = "INFO") -> dict[str, Any]:
             "django": {"handlers": ["console"], "level": level, "propagate": False},
             # SQL with its parameters would put personal data in the log: never below INFO.
             "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # One line per HTTP request to the register service is noise; failures are logged
+            # by the gateway itself.
+            "httpx": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            "httpcore": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            # The task worker's own chatter (a line per poll and per task): the robot logs what
+            # it did with each application instead.
+            "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         },
     }

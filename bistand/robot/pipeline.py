@@ -354,4 +354,12 @@ def process(application_id: int) -> str:
         # Another run of the same application finished first: nothing of ours is kept.
         log.info("robot: application %s was finished by another run", application.pk)
         return "lost-race"
-    return "decided" if routing.route == Route.AUTOMATED else "proposal"
+    outcome = "decided" if routing.route == Route.AUTOMATED else "proposal"
+    log.info(
+        "robot: application %s %s (%s, flags %s)",
+        application.pk,
+        outcome,
+        routing.outcome,
+        ",".join(sorted({f["code"] for f in flags})) or "-",
+    )
+    return outcome

@@ -27,6 +27,7 @@ def test_demo_creates_no_user_without_debug(settings):
 @pytest.mark.django_db
 def test_demo_creates_the_admin_superuser_once(settings, client):
     settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
     call_command("demo")
     call_command("demo")
 
@@ -41,6 +42,7 @@ def test_demo_creates_the_admin_superuser_once(settings, client):
 @pytest.mark.django_db
 def test_demo_restores_the_demo_password(settings):
     settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
     call_command("demo")
     admin = get_user_model().objects.get(username="admin")
     admin.set_password("something else")
@@ -50,3 +52,24 @@ def test_demo_restores_the_demo_password(settings):
 
     admin.refresh_from_db()
     assert admin.check_password("admin")
+
+
+@pytest.mark.django_db
+def test_demo_without_a_simulator_says_so(settings, capsys):
+    settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
+    call_command("demo")
+    assert "No register simulator" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_loads_households_once(
+    settings, register_simulator, django_capture_on_commit_callbacks
+):
+    from bistand.cases.models import Application
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("demo")
+        call_command("demo")
+    assert Application.objects.filter(state="submitted").count() == 25

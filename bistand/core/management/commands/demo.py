@@ -1,16 +1,23 @@
 """``bistand demo``: load demo data for development. Safe to run again and again."""
 
+import httpx
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - a known development-only login, refused unless DEBUG
+DEMO_HOUSEHOLDS = 25
 
 
 class Command(BaseCommand):
-    help = "Load demo data (for now the superuser admin/admin). Development only: needs DEBUG."
+    help = (
+        "Load demo data: the superuser admin/admin and, when the register simulator answers, "
+        f"{DEMO_HOUSEHOLDS} synthetic households in Exempelkommun with this month's "
+        "återansökan submitted. Development only: needs DEBUG."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -25,6 +32,37 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo superuser {DEMO_USERNAME!r} (password {DEMO_PASSWORD!r}): {state}."
+            )
+        )
+        self._seed_households()
+
+    def _seed_households(self) -> None:
+        from bistand.cases import seeding
+        from bistand.connectors.simulator.client import SimulatorClient
+        from bistand.rules.period import Month
+
+        client = SimulatorClient(settings.REGISTER_SIMULATOR_URL)
+        try:
+            client.health()
+        except httpx.HTTPError:
+            self.stdout.write(
+                f"No register simulator at {settings.REGISTER_SIMULATOR_URL}: no demo households "
+                "(start `bistand simulator` and run `bistand demo` again)."
+            )
+            return
+        today = timezone.localdate()
+        month = Month(today.year, today.month)
+        result = seeding.seed(
+            DEMO_HOUSEHOLDS,
+            month,
+            municipality=seeding.get_municipality(automated=True),
+            simulator=client,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo households in Exempelkommun: {result.submitted} applications for {month} "
+                f"submitted, {result.already_there} already there. Automated decisions are on "
+                "for clean återansökningar (a demo setting; the default is a caseworker)."
             )
         )
 
