@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bistand.payments",
     "bistand.followup",
     "bistand.letters",
+    "bistand.staff",
 ]
 
 MIDDLEWARE = [

@@ -31,10 +31,11 @@ from bistand.rules.money import to_ore
 from bistand.rules.period import Month
 
 from . import synthetic
-from .models import Application, ApplicationKind, Case, Municipality, Person, State
+from .models import Application, ApplicationKind, Case, Municipality, Person, State, Unit
 from .services import Member, open_case, submit_application
 
 SEEDER = Actor.system("seed")
+DEMO_UNITS = ("Enhet Nord", "Enhet Syd")
 IMPORT_USERNAME = "historik-import"
 
 
@@ -60,6 +61,8 @@ def get_municipality(code: str = "exempelkommun", *, automated: bool | None = No
             "organisation_number": "212000-0000",
         },
     )
+    for unit in DEMO_UNITS:
+        Unit.objects.get_or_create(municipality=municipality, name=unit)
     policy, _ = DecisionPolicy.objects.get_or_create(
         municipality=municipality,
         defaults={
@@ -159,6 +162,7 @@ def seed(
     client = simulator or SimulatorClient(settings.REGISTER_SIMULATOR_URL, seed=seed_value)
     result = SeedResult()
     previous = previous_month(month)
+    units = list(Unit.objects.filter(municipality=municipality).order_by("name"))
     for household in synthetic.households(n, month, seed_value):
         result.households += 1
         if household.planted:
@@ -190,6 +194,7 @@ def seed(
                     ],
                     actor=SEEDER,
                     since=previous.first_day,
+                    unit=units[result.households % len(units)] if units else None,
                 )
                 import_history(case, previous, household.previous, guidelines=guidelines)
                 result.new_cases += 1
