@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "bistand.followup",
     "bistand.letters",
     "bistand.staff",
+    "bistand.workspace",
+    "bistand.api",
 ]
 
 MIDDLEWARE = [

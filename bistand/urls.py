@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bistand.core import views
 
@@ -10,4 +10,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", views.start, name="start"),
     path("admin/", admin.site.urls),
+    path("konto/", include("bistand.staff.urls")),
+    path("handlaggning/", include("bistand.workspace.urls")),
+    path("api/", include("bistand.api.urls")),
 ]
