@@ -48,6 +48,12 @@ class DecisionPolicy(models.Model):
     stickprov_percent = models.PositiveSmallIntegerField(
         "andel stickprov (%)", default=10, validators=[MaxValueValidator(100)]
     )
+    four_eyes_limit_ore = models.BigIntegerField(
+        "gräns för fyraögonsprincipen (öre)",
+        null=True,
+        blank=True,
+        help_text="Beslut över detta belopp kräver godkännande av två handläggare; tomt = ingen gräns.",
+    )
     history = HistoricalRecords()
 
     class Meta:
