@@ -52,7 +52,7 @@ class DecisionPolicy(models.Model):
         "gräns för fyraögonsprincipen (öre)",
         null=True,
         blank=True,
-        help_text="Beslut över detta belopp kräver godkännande av två handläggare; tomt = ingen gräns.",
+        help_text="Beslut över beloppet kräver två handläggares godkännande; tomt = ingen gräns.",
     )
     history = HistoricalRecords()
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="four_eyes_limit_ore",
             field=models.BigIntegerField(
                 blank=True,
-                help_text="Beslut över detta belopp kräver godkännande av två handläggare; tomt = ingen gräns.",
+                help_text="Beslut över beloppet kräver två handläggares godkännande; tomt = ingen gräns.",
                 null=True,
                 verbose_name="gräns för fyraögonsprincipen (öre)",
             ),
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             name="four_eyes_limit_ore",
             field=models.BigIntegerField(
                 blank=True,
-                help_text="Beslut över detta belopp kräver godkännande av två handläggare; tomt = ingen gräns.",
+                help_text="Beslut över beloppet kräver två handläggares godkännande; tomt = ingen gräns.",
                 null=True,
                 verbose_name="gräns för fyraögonsprincipen (öre)",
             ),
