@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 #: The only folder letters may read files from.
@@ -78,9 +79,14 @@ def write_pdf(html: str, *, fetcher: LocalFilesOnly | None = None) -> bytes:
     """
     fetcher = fetcher or LocalFilesOnly()
     try:
-        stylesheet = CSS(filename=str(PDF_STYLESHEET), url_fetcher=fetcher)
+        # @font-face rules take effect only through a FontConfiguration shared by the style
+        # sheet and the document; without it WeasyPrint would quietly use the system's fonts.
+        fonts = FontConfiguration()
+        stylesheet = CSS(filename=str(PDF_STYLESHEET), url_fetcher=fetcher, font_config=fonts)
         document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+        return document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant=PDF_VARIANT
+        )
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, ResourceRefused):
