@@ -111,5 +111,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{batch.pk:>6}  {batch.municipality.code}  {batch.execution_date}  "
                 f"nr {batch.sequence}  {batch.get_status_display()}  "
-                f"{batch.order_count} st  {kr(batch.total_ore)}  {batch.xml_sha256[:16]}"
+                f"{batch.order_count} st  {kr(batch.total_ore)}  {batch.xml_sha256}"
             )
