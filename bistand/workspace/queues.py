@@ -1,0 +1,223 @@
+"""The caseworker's queues: which applications wait for whom, filtered and sorted.
+
+Every queue starts from ``access.applications_visible_to(user)``; the counts of all queues
+come from one aggregate query, and a page of rows from one query (plus the pager's count),
+however many rows are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from bistand.cases import personnummer as pnr
+from bistand.cases.models import Application, ApplicationKind, State
+from bistand.decisions.models import ControlOutcome, StickprovControl
+from bistand.staff import access
+
+#: The 24-hour goal ("Beslut i morgon"): amber from 16 hours, red from 24.
+WARNING_AFTER = timedelta(hours=16)
+GOAL = timedelta(hours=24)
+
+OPEN_STATES = (
+    State.SUBMITTED,
+    State.ROBOT_PROCESSING,
+    State.PROPOSAL_READY,
+    State.COMPLETION_REQUESTED,
+)
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    title: str
+    description: str
+    condition: Q | None  # None: the stickprov queue, which lists controls, not applications
+
+
+QUEUES = (
+    Queue(
+        "att-besluta",
+        "Att besluta",
+        "Beslutsförslag som väntar på beslut av handläggare.",
+        Q(state=State.PROPOSAL_READY),
+    ),
+    Queue(
+        "flaggade",
+        "Flaggade",
+        "Beslutsförslag där roboten har flaggat något att pröva.",
+        Q(state=State.PROPOSAL_READY) & ~Q(proposal__flags=[]),
+    ),
+    Queue(
+        "nya",
+        "Nya ansökningar",
+        "Nyansökningar som inte är beslutade.",
+        Q(kind=ApplicationKind.FIRST, state__in=OPEN_STATES),
+    ),
+    Queue(
+        "komplettering",
+        "Komplettering begärd",
+        "Ansökningar där den sökande ska komplettera.",
+        Q(state=State.COMPLETION_REQUESTED),
+    ),
+    Queue(
+        "stickprov",
+        "Stickprov",
+        "Beslut som dragits till stickprovskontroll och inte är kontrollerade.",
+        None,
+    ),
+)
+BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+FLAG_LABELS = {
+    "REGISTER_UNKNOWN": "Registeruppgift okänd",
+    "INCOME_DIFFERS": "Inkomst skiljer sig från register",
+    "INCOME_NOT_DECLARED": "Inkomst i register saknas i ansökan",
+    "INCOME_NOT_IN_REGISTER": "Inkomst i ansökan saknas i register",
+    "NO_PREVIOUS_MONTH": "Ingen ansökan förra månaden",
+    "HOUSEHOLD_CHANGE": "Hushållet har ändrats",
+    "NEW_INCOME": "Ny inkomst",
+    "INCOME_DROPPED": "Inkomst har upphört",
+    "NEW_COST": "Ny kostnad",
+    "RENT_CHANGED": "Boendekostnaden har ändrats",
+    "POPULATION_REGISTER_MISMATCH": "Folkbokföringen stämmer inte",
+    "NOT_REGISTERED_AF": "Inte inskriven hos Arbetsförmedlingen",
+    "NO_ACTIVE_PLANNING": "Ingen aktiv planering",
+    "VEHICLE": "Fordon",
+    "ASSET_DECLARED": "Tillgång",
+    "OTHER_NEEDS": "Behov utöver försörjningsstöd",
+    "CHANGES_REPORTED": "Ändringar angivna i fritext",
+    "COST_ABOVE_CAP": "Kostnad över riktlinjen",
+    "PROVISIONAL_PARAMETER": "Preliminärt belopp",
+}
+
+SORTS = {
+    "aldst": ("Äldst först", ("submitted_at", "pk")),
+    "nyast": ("Nyast först", ("-submitted_at", "-pk")),
+}
+ASSIGNED = {"alla": "Alla", "mig": "Tilldelade mig", "ingen": "Inte tilldelade"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    month: str = ""
+    unit: int | None = None
+    flag: str = ""
+    assigned: str = "alla"
+    sort: str = "aldst"
+
+    @classmethod
+    def from_query(cls, params) -> Filters:
+        month = params.get("manad", "").strip()
+        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+            month = ""
+        try:
+            unit = int(params.get("enhet", "")) or None
+        except ValueError:
+            unit = None
+        flag = params.get("flagga", "")
+        assigned = params.get("tilldelad", "alla")
+        sort = params.get("sortering", "aldst")
+        return cls(
+            month=month,
+            unit=unit,
+            flag=flag if flag in FLAG_LABELS else "",
+            assigned=assigned if assigned in ASSIGNED else "alla",
+            sort=sort if sort in SORTS else "aldst",
+        )
+
+    def apply(self, applications: QuerySet[Application], user) -> QuerySet[Application]:
+        if self.month:
+            applications = applications.filter(month=self.month)
+        if self.unit:
+            applications = applications.filter(case__unit_id=self.unit)
+        if self.flag:
+            # The flags are a JSON list of {"code": ...}; a quoted code matches on SQLite and
+            # PostgreSQL alike (no JSON containment on SQLite).
+            applications = applications.filter(proposal__flags__icontains=f'"{self.flag}"')
+        if self.assigned == "mig":
+            applications = applications.filter(assignment__user=user)
+        elif self.assigned == "ingen":
+            applications = applications.filter(assignment__isnull=True)
+        return applications
+
+    def apply_to_controls(self, controls: QuerySet[StickprovControl]) -> QuerySet:
+        if self.month:
+            controls = controls.filter(decision__application__month=self.month)
+        if self.unit:
+            controls = controls.filter(decision__application__case__unit_id=self.unit)
+        return controls
+
+
+def counts(user, filters: Filters) -> dict[str, int]:
+    """How many rows each queue has with these filters: one query for the applications' queues,
+    one for stickprov."""
+    applications = filters.apply(access.applications_visible_to(user), user)
+    totals = applications.aggregate(
+        **{
+            queue.slug: Count("pk", filter=queue.condition)
+            for queue in QUEUES
+            if queue.condition is not None
+        }
+    )
+    totals["stickprov"] = filters.apply_to_controls(pending_controls(user)).count()
+    return totals
+
+
+def rows(user, queue: Queue, filters: Filters) -> QuerySet[Application]:
+    applications = filters.apply(access.applications_visible_to(user), user).filter(queue.condition)
+    return applications.select_related("case__unit", "proposal", "assignment__user").order_by(
+        *SORTS[filters.sort][1]
+    )
+
+
+def pending_controls(user) -> QuerySet[StickprovControl]:
+    return (
+        StickprovControl.objects.filter(
+            outcome=ControlOutcome.PENDING,
+            decision__application__in=access.applications_visible_to(user),
+        )
+        .select_related(
+            "draw", "decision__application__case__unit", "decision__decided_by", "decision"
+        )
+        .order_by("draw__month", "decision__decided_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Time since submission against the 24-hour goal, in words and as a level."""
+
+    hours: int
+    level: str  # "ok" | "warning" | "late"
+    text: str
+
+    @property
+    def elapsed(self) -> str:
+        if self.hours < 1:
+            return "mindre än 1 timme"
+        if self.hours < 48:
+            return f"{self.hours} tim"
+        return f"{self.hours // 24} dygn {self.hours % 24} tim"
+
+
+def clock(submitted_at: datetime | None, now: datetime | None = None) -> Clock | None:
+    if submitted_at is None:
+        return None
+    age = (now or timezone.now()) - submitted_at
+    hours = max(int(age.total_seconds() // 3600), 0)
+    if age >= GOAL:
+        return Clock(hours, "late", "Över 24 timmar")
+    if age >= WARNING_AFTER:
+        return Clock(hours, "warning", "Snart 24 timmar")
+    return Clock(hours, "ok", "Inom 24 timmar")
+
+
+def applicant_masked(application: Application) -> str:
+    for member in application.declared.get("members", []):
+        if member.get("role") == "applicant":
+            return pnr.mask(member["personnummer"])
+    return ""
