@@ -57,11 +57,18 @@ def test_archive_is_idempotent(caseworker_decision):
 
 def test_archive_that_loses_a_race_returns_the_winners_letter(caseworker_decision, monkeypatch):
     winner = services.archive_letter(caseworker_decision, actor=LETTERS)
-    seen = iter([None])  # the loser's first look finds nothing; its insert then collides
     real = services.existing_letter
-    monkeypatch.setattr(services, "existing_letter", lambda d: next(seen, None) or real(d))
+    looks = []
+
+    def first_look_finds_nothing(decision):
+        # The loser looked before the winner committed; its insert then collides.
+        looks.append(decision.pk)
+        return None if len(looks) == 1 else real(decision)
+
+    monkeypatch.setattr(services, "existing_letter", first_look_finds_nothing)
 
     assert services.archive_letter(caseworker_decision, actor=LETTERS).pk == winner.pk
+    assert len(looks) == 2  # it did render and try to insert, then found the winner's letter
     assert DecisionLetter.objects.count() == 1
     assert AuditEvent.objects.filter(action="letter.archived").count() == 1
 
