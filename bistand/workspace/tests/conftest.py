@@ -29,7 +29,7 @@ MONTH = "2025-04"
 
 def make_staff(username, role, units=(), *, protected=False, municipality=None):
     user = get_user_model().objects.create_user(
-        username, password="x", first_name=username.capitalize(), last_name="Testsson"
+        username, password=None, first_name=username.capitalize(), last_name="Testsson"
     )
     profile = StaffProfile.objects.create(
         user=user,
@@ -52,7 +52,8 @@ def declared(applicant=APPLICANT, partner=PARTNER, child=CHILD, salary="8000.00"
         "members": members,
         "housing": {"type": "rent", "rooms": 2},
         "costs": [
-            {"type": "rent", "amount": "6500.00"},
+            # a single adult's rent within Exempelkommun's cap (5 000 kr), a family's above none
+            {"type": "rent", "amount": "6500.00" if partner or child else "4500.00"},
             {"type": "electricity", "amount": "300.00"},
         ],
         "incomes": [{"personnummer": applicant, "type": "salary", "amount": salary}],
@@ -64,7 +65,7 @@ def declared(applicant=APPLICANT, partner=PARTNER, child=CHILD, salary="8000.00"
     return data
 
 
-def registers(month, applicant=APPLICANT, partner=PARTNER, salary="8000.00"):
+def registers(month, applicant=APPLICANT, partner=PARTNER, child=CHILD, salary="8000.00"):
     paid = f"{month}-25"
     af = [
         {
@@ -75,7 +76,7 @@ def registers(month, applicant=APPLICANT, partner=PARTNER, salary="8000.00"):
             "planning_active": True,
         }
     ]
-    persons = [p for p in (applicant, partner, CHILD) if p]
+    persons = [p for p in (applicant, partner, child) if p]
     population = [{"kind": "population_register", "address_key": "adr-hemlig", "persons": persons}]
     out = {applicant: {"AF": af, "SKV": [*population, salary_record(salary, paid)]}}
     if partner:
@@ -141,7 +142,7 @@ class World:
         members = {m.role: m.person.personnummer for m in case.household.members.all()}
         applicant, partner = members["applicant"], members.get("partner")
         for personnummer, records in registers(
-            month, applicant, partner, salary=register_salary
+            month, applicant, partner, members.get("child"), salary=register_salary
         ).items():
             self.simulator.put_person(personnummer, month, records=records)
         if unknown_source:
