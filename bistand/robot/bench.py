@@ -176,7 +176,7 @@ import json
 from django.db.models import Max, Min
 from django_tasks_db.models import DBTaskResult
 from bistand.cases.models import Application
-done = DBTaskResult.objects.filter(status="SUCCESSFUL")
+done = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path=TASK)
 span = done.aggregate(a=Min("started_at"), b=Max("finished_at"))
 apps = Application.objects.filter(month=MONTH)
 left = apps.filter(state__in=["submitted", "robot_processing"]).count()
@@ -196,7 +196,9 @@ def _measure(env: dict[str, str], month: str) -> tuple[float, int, int]:
             "bistand.cli",
             "shell",
             "-c",
-            _MEASURE.replace("MONTH", repr(month)),
+            _MEASURE.replace("MONTH", repr(month)).replace(
+                "TASK", repr("bistand.robot.tasks.process_application")
+            ),
         ],
         env=env,
         capture_output=True,

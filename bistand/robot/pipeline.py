@@ -347,13 +347,17 @@ def process(application_id: int) -> str:
                 extra={"robot_lease_until": None},
             )
             if routing.route == Route.AUTOMATED:
-                decisions.decide_from_proposal(
+                decision = decisions.decide_from_proposal(
                     proposal, actor=AUTOMATED, automated=True, policy=policy, payee=applicant
                 )
     except (IntegrityError, ConcurrentTransition):
         # Another run of the same application finished first: nothing of ours is kept.
         log.info("robot: application %s was finished by another run", application.pk)
         return "lost-race"
+    if routing.route == Route.AUTOMATED:
+        from .tasks import archive_decision_letter
+
+        archive_decision_letter.enqueue(decision.pk)
     outcome = "decided" if routing.route == Route.AUTOMATED else "proposal"
     log.info(
         "robot: application %s %s (%s, flags %s)",

@@ -27,9 +27,15 @@ from django_tasks_db.models import DBTaskResult
 
 from bistand.cases.models import Application, State
 
-from .tasks import process_application
+from .tasks import archive_decision_letter, process_application
 
-TASK_PATH = f"{process_application.func.__module__}.{process_application.func.__qualname__}"
+
+def _path(task) -> str:
+    return f"{task.func.__module__}.{task.func.__qualname__}"
+
+
+TASK_PATH = _path(process_application)
+LETTER_TASK_PATH = _path(archive_decision_letter)
 
 
 def _alive(pid: int) -> bool:
@@ -61,9 +67,9 @@ def release_dead_leases() -> int:
     return released
 
 
-def queued_application_ids() -> set[int]:
+def queued_ids(task_path: str = TASK_PATH) -> set[int]:
     rows = DBTaskResult.objects.filter(
-        task_path=TASK_PATH, status=TaskResultStatus.READY
+        task_path=task_path, status=TaskResultStatus.READY
     ).values_list("args_kwargs", flat=True)
     return {row["args"][0] for row in rows if row.get("args")}
 
@@ -75,8 +81,17 @@ def needing_a_task() -> list[int]:
         | Q(state=State.ROBOT_PROCESSING, robot_lease_until__lt=now)
         | Q(state=State.ROBOT_PROCESSING, robot_lease_until__isnull=True)
     ).values_list("pk", flat=True)
-    queued = queued_application_ids()
+    queued = queued_ids()
     return [pk for pk in candidates if pk not in queued]
+
+
+def decisions_without_letter() -> list[int]:
+    """Automated decisions whose letter was never archived (a worker died in between)."""
+    from bistand.decisions.models import Decision
+
+    missing = Decision.objects.filter(letter__isnull=True).exclude(automated_function="")
+    queued = queued_ids(LETTER_TASK_PATH)
+    return [pk for pk in missing.values_list("pk", flat=True) if pk not in queued]
 
 
 def requeue_stalled(already: set[int] | None = None) -> int:
@@ -91,6 +106,14 @@ def requeue_stalled(already: set[int] | None = None) -> int:
             already.add(application_id)
         Application.objects.filter(pk=application_id).update(robot_enqueued_at=now)
         process_application.enqueue(application_id)
+        count += 1
+    for decision_id in decisions_without_letter():
+        key = -decision_id  # letters share the once-only set with applications
+        if already is not None:
+            if key in already:
+                continue
+            already.add(key)
+        archive_decision_letter.enqueue(decision_id)
         count += 1
     return count
 

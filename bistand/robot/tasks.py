@@ -16,6 +16,21 @@ def process_application(application_id: int) -> str:
     return pipeline.process(application_id)
 
 
+@task(priority=-10)  # after the applications waiting in the queue
+def archive_decision_letter(decision_id: int) -> str:
+    """The decision letter of an automated decision, archived after the decision commits.
+
+    Rendering a PDF takes longer than deciding, so it is its own task; it is idempotent, and
+    the worker's recovery sweep queues it again for any decision still without a letter.
+    """
+    from bistand.audit.services import Actor
+    from bistand.decisions.models import Decision
+    from bistand.letters.services import archive_letter
+
+    decision = Decision.objects.select_related("application__case").get(pk=decision_id)
+    return archive_letter(decision, actor=Actor.system("letters")).sha256
+
+
 def enqueue(application_id: int) -> None:
     """Queue the robot for an application once the current transaction has committed."""
 

@@ -39,6 +39,10 @@ def test_seed_then_worker_then_report(register_simulator):
     assert report["decisions"]["manual"] == 0
     assert report["flags"] and set(report["flags"]) <= set(FLAG_CODES)
     assert report["duplicates"] == []
+    # Every automated decision got its letter, archived by its own task after the decision.
+    from bistand.letters.models import DecisionLetter
+
+    assert DecisionLetter.objects.count() == report["decisions"]["automated"]
     assert verify_chain().ok
     # The next month: the same households apply again and are compared with this month.
     run("seed", "--households", "60", "--month", "2025-05")
