@@ -503,3 +503,57 @@ def decision_of(application: Application) -> Decision | None:
         .prefetch_related("items")
         .first()
     )
+
+
+# --------------------------------------------------------------------------- who did it
+
+SYSTEM_ACTORS = {
+    "robot": "Roboten",
+    "seed": "Testdata",
+    "test": "Test",
+    "payments": "Utbetalningar",
+    "letters": "Beslutsbrev",
+}
+
+
+@dataclass
+class HistoryRow:
+    at: Any
+    change: str
+    actor: str
+    reason: str
+
+
+def history(application: Application) -> list[HistoryRow]:
+    """The application's state changes, newest first, with who made them in words."""
+    from django.contrib.auth import get_user_model
+
+    entries = list(application.transitions.order_by("-at", "-pk"))
+    user_ids = {
+        int(entry.actor.split(":")[1])
+        for entry in entries
+        if entry.actor.startswith("user:") and entry.actor.split(":")[1].isdigit()
+    }
+    names = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=user_ids)
+    }
+    rows = []
+    for entry in entries:
+        kind, _, rest = entry.actor.partition(":")
+        if kind == "user":
+            pk = rest.split(":")[0]
+            who = names.get(int(pk), entry.actor) if pk.isdigit() else entry.actor
+        elif rest.startswith("automated-decision"):
+            who = "Automatiserad beslutsfunktion"
+        else:
+            who = SYSTEM_ACTORS.get(rest, entry.actor)
+        rows.append(
+            HistoryRow(
+                at=entry.at,
+                change=f"{entry.get_from_state_display()} → {entry.get_to_state_display()}",
+                actor=who,
+                reason=entry.reason,
+            )
+        )
+    return rows

@@ -274,7 +274,7 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
         "had_previous": had_previous,
         "change_rows": change_rows,
         "earlier": caseview.earlier_months(application),
-        "transitions": application.transitions.order_by("-at", "-pk"),
+        "transitions": caseview.history(application),
         "journal": JournalNote.objects.filter(case=case).select_related("author", "application"),
         "adjustments": Adjustment.objects.filter(proposal=proposal).select_related("made_by")
         if proposal
