@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages Bistånd needs outside Python: the libraries WeasyPrint (decision letters,
-# PDF/UA) loads at run time. Checks them with dpkg; as root, installs what is missing.
+# PDF/UA) loads at run time, and Debian's Chromium for the browser tests (bistand/browser/).
+# Checks them with dpkg; as root, installs what is missing.
 #
 #   scripts/system-deps.sh            check; as root install what is missing, else print the command
 #   scripts/system-deps.sh --check    check only, never install
@@ -16,7 +17,10 @@ set -euo pipefail
 # with dlopen, so pip cannot install them). fontconfig comes with them.
 # fonts-dejavu-core: a system font for fontconfig's fallback. The letters embed the DejaVu
 # Sans files shipped in bistand/letters/static/letters/fonts/, not this package's.
-REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# chromium: Debian's build, which Playwright drives through executable_path=/usr/bin/chromium
+# (docs/testing.md). Never `playwright install`: it downloads a browser of its own. The
+# browser tests skip without it, and fail when CI is set. A 120 MB download, 410 MB on disk.
+REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium)
 # libharfbuzz-subset0: font subsetting. WeasyPrint 70 falls back to fontTools without it (and
 # warns: "HarfBuzz-Subset will be required by future versions of WeasyPrint"); it is faster.
 RECOMMENDED=(libharfbuzz-subset0)
@@ -27,7 +31,7 @@ case "${1:-}" in
     --check) mode=check ;;
     --dry-run) mode=dry-run ;;
     -h | --help)
-        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -39,7 +43,7 @@ esac
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "system-deps: no dpkg here (not Debian or Ubuntu); not checked. WeasyPrint needs pango" \
         ">= 1.44 with pangoft2, fontconfig and harfbuzz (with harfbuzz-subset) from your package" \
-        "manager."
+        "manager; the browser tests need Chromium at /usr/bin/chromium."
     exit 0
 fi
 
@@ -77,7 +81,7 @@ if [ "$mode" = check ] || [ "$(id -u)" -ne 0 ]; then
     if [ "${#missing_required[@]}" -gt 0 ]; then
         exit 1
     fi
-    echo "system-deps: the required packages are installed; letters work without the rest."
+    echo "system-deps: the required packages are installed; everything works without the rest."
     exit 0
 fi
 
