@@ -9,7 +9,9 @@
 #
 # Exit status: 0 when every required package is installed (or has just been installed),
 # 1 when a required package is missing and could not be installed, 2 on a usage error.
-# A missing recommended package is reported but never fails the script.
+# A missing recommended package is reported but never fails the script. Chromium counts as
+# required when CI is set (the browser tests fail without it there); elsewhere a missing
+# Chromium that cannot be installed is reported and the browser tests skip.
 # Idempotent, and quick when nothing is missing: one dpkg call per package, no apt.
 set -euo pipefail
 
@@ -17,13 +19,14 @@ set -euo pipefail
 # with dlopen, so pip cannot install them). fontconfig comes with them.
 # fonts-dejavu-core: a system font for fontconfig's fallback. The letters embed the DejaVu
 # Sans files shipped in bistand/letters/static/letters/fonts/, not this package's.
-# chromium: Debian's build, which Playwright drives through executable_path=/usr/bin/chromium
-# (docs/testing.md). Never `playwright install`: it downloads a browser of its own. The
-# browser tests skip without it, and fail when CI is set. A 120 MB download, 410 MB on disk.
-REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium)
+REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 # libharfbuzz-subset0: font subsetting. WeasyPrint 70 falls back to fontTools without it (and
 # warns: "HarfBuzz-Subset will be required by future versions of WeasyPrint"); it is faster.
 RECOMMENDED=(libharfbuzz-subset0)
+# chromium: Debian's build, which Playwright drives through executable_path=/usr/bin/chromium
+# (docs/testing.md). Never `playwright install`: it downloads a browser of its own. A 120 MB
+# download, 410 MB on disk. Required for the browser tests: with CI set, as REQUIRED.
+BROWSER=(chromium)
 
 mode=install
 case "${1:-}" in
@@ -31,7 +34,7 @@ case "${1:-}" in
     --check) mode=check ;;
     --dry-run) mode=dry-run ;;
     -h | --help)
-        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -53,20 +56,30 @@ installed() {
 
 missing_required=()
 missing_recommended=()
+missing_browser=()
 for package in "${REQUIRED[@]}"; do
     installed "$package" || missing_required+=("$package")
 done
 for package in "${RECOMMENDED[@]}"; do
     installed "$package" || missing_recommended+=("$package")
 done
-missing=("${missing_required[@]}" "${missing_recommended[@]}")
+for package in "${BROWSER[@]}"; do
+    installed "$package" || missing_browser+=("$package")
+done
+if [ -n "${CI:-}" ] && [ "${#missing_browser[@]}" -gt 0 ]; then
+    missing_required+=("${missing_browser[@]}")
+    missing_browser=()
+fi
+missing=("${missing_required[@]}" "${missing_browser[@]}" "${missing_recommended[@]}")
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "system-deps: all installed (${REQUIRED[*]} ${RECOMMENDED[*]})"
+    echo "system-deps: all installed (${REQUIRED[*]} ${BROWSER[*]} ${RECOMMENDED[*]})"
     exit 0
 fi
 
 [ "${#missing_required[@]}" -eq 0 ] || echo "system-deps: missing (required): ${missing_required[*]}"
+[ "${#missing_browser[@]}" -eq 0 ] ||
+    echo "system-deps: missing (for the browser tests): ${missing_browser[*]}"
 [ "${#missing_recommended[@]}" -eq 0 ] ||
     echo "system-deps: missing (recommended): ${missing_recommended[*]}"
 command_line="apt-get install -y --no-install-recommends ${missing[*]}"
@@ -81,7 +94,9 @@ if [ "$mode" = check ] || [ "$(id -u)" -ne 0 ]; then
     if [ "${#missing_required[@]}" -gt 0 ]; then
         exit 1
     fi
-    echo "system-deps: the required packages are installed; everything works without the rest."
+    [ "${#missing_browser[@]}" -eq 0 ] ||
+        echo "system-deps: without Chromium the browser tests are skipped (with CI set, they fail)."
+    echo "system-deps: the required packages are installed."
     exit 0
 fi
 
