@@ -51,7 +51,7 @@ EVIDENCE_LABELS = {
     "household": "Hushåll",
     "reference": "Källa för riktlinjen",
     "label": "Kostnad",
-    "parameters": "Belopp",
+    "parameters": "Tabeller",
 }
 MONEY_EVIDENCE = {
     "register",

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -238,7 +237,8 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
             target = form[field].auto_id if field != "__all__" else ""
             if field == "kind":
                 target = f"{form['kind'].auto_id}_0"
-            errors += [(target, message) for message in field_errors]
+            label = form[field].label if field != "__all__" else ""
+            errors += [(target, f"{label}: {m}" if label else m) for m in field_errors]
     pending_approvals = []
     if proposal is not None and application.state == State.PROPOSAL_READY:
         pending_approvals = list(
@@ -657,9 +657,15 @@ def payments(request):
     except ImportError:  # the payment export is not installed yet
         payment_services = PaymentBatch = None
     available = payment_services is not None and hasattr(payment_services, "export_batch")
+    today = timezone.localdate()
     form = forms.PaymentExportForm(
         request.POST or None,
-        initial={"execution_date": timezone.localdate() + timedelta(days=0)},
+        # Orders fall due the bank day after their decision: today's file pays them then.
+        initial={
+            "execution_date": payment_services.next_bank_day(today)
+            if hasattr(payment_services, "next_bank_day")
+            else today
+        },
     )
     skipped = []
     status = 200
@@ -698,7 +704,7 @@ def payments(request):
         else []
     )
     errors = [
-        (form[field].auto_id, message)
+        (form[field].auto_id, f"{form[field].label}: {message}")
         for field, field_errors in form.errors.items()
         for message in field_errors
     ]

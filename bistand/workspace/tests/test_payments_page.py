@@ -1,0 +1,89 @@
+"""The team lead's payment page: make the day's payment file, list batches, download files."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from bistand.audit.models import AuditEvent
+from bistand.audit.services import Actor
+from bistand.decisions import review
+from bistand.payments.models import PaymentBatch
+from bistand.payments.services import next_bank_day, set_payout_account
+
+from .conftest import proposal_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def granted(world, ready, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    decision = review.approve(proposal_of(ready), user=world.users["anna"]).decision
+    payee = decision.payment.payee
+    payee.given_name, payee.family_name = "Erik", "Exempel"
+    payee.save()
+    set_payout_account(
+        payee, clearing_number="8327-9", account_number="123 456 789-0", actor=Actor.system("test")
+    )
+    return decision
+
+
+def test_the_team_lead_makes_the_days_file_and_downloads_it(client, world, granted):
+    client.force_login(world.users["lead"])
+    page = client.get("/handlaggning/utbetalningar/").content.decode()
+    assert "Inga betalfiler ännu." in page
+    assert f'value="{next_bank_day(timezone.localdate()).isoformat()}"' in page
+    response = client.post(
+        "/handlaggning/utbetalningar/",
+        {"execution_date": next_bank_day(timezone.localdate()).isoformat()},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Betalfilen är skapad: 1 betalningar." in html
+    batch = PaymentBatch.objects.get()
+    assert batch.created_by == f"user:{world.users['lead'].pk}:lead"
+    assert batch.total_ore == granted.amount_ore
+    xml = client.get(f"/handlaggning/utbetalningar/{batch.pk}/xml/")
+    assert xml.status_code == 200 and b"pain.001" in b"".join(xml.streaming_content)
+    csv = client.get(f"/handlaggning/utbetalningar/{batch.pk}/csv/")
+    assert csv.status_code == 200
+    assert AuditEvent.objects.filter(action="payment.file_downloaded").count() == 2
+    assert client.get(f"/handlaggning/utbetalningar/{batch.pk}/pdf/").status_code == 404
+    # Nothing new the second time.
+    response = client.post(
+        "/handlaggning/utbetalningar/",
+        {"execution_date": next_bank_day(timezone.localdate()).isoformat()},
+        follow=True,
+    )
+    assert "Det fanns inga nya betalningar att skicka." in response.content.decode()
+    assert PaymentBatch.objects.count() == 1
+
+
+def test_a_date_in_the_past_is_refused_on_the_form(client, world, granted):
+    client.force_login(world.users["lead"])
+    response = client.post("/handlaggning/utbetalningar/", {"execution_date": "2020-01-02"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Det finns fel att rätta" in html and "har redan passerat" in html
+    response = client.post("/handlaggning/utbetalningar/", {"execution_date": "i morgon"})
+    assert response.status_code == 400
+    assert "Skriv datumet som ÅÅÅÅ-MM-DD." in response.content.decode()
+    assert not PaymentBatch.objects.exists()
+
+
+def test_files_of_another_municipality_are_not_found(client, world, granted):
+    from bistand.cases.seeding import get_municipality
+
+    from .conftest import make_staff
+
+    client.force_login(world.users["lead"])
+    client.post(
+        "/handlaggning/utbetalningar/",
+        {"execution_date": next_bank_day(timezone.localdate()).isoformat()},
+    )
+    batch = PaymentBatch.objects.get()
+    other = make_staff("ext", "gruppledare", municipality=get_municipality("annankommun"))
+    client.force_login(other)
+    assert client.get(f"/handlaggning/utbetalningar/{batch.pk}/xml/").status_code == 404
+    assert "Inga betalfiler ännu." in client.get("/handlaggning/utbetalningar/").content.decode()
