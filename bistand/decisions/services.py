@@ -88,9 +88,12 @@ def route(
         reasons.append("PROVISIONAL_PARAMETER")
     if flags:
         reasons.append("FLAGS")
-    if outcome == Outcome.GRANT and not (policy and policy.automate_clean_repeat_grants):
+    # Without the delegation decision on record, an automated decision could not say under
+    # which delegation it was made (the letter must): then nothing is delegated.
+    delegated = bool(policy and policy.delegation_reference.strip())
+    if outcome == Outcome.GRANT and not (delegated and policy.automate_clean_repeat_grants):
         reasons.append("NOT_DELEGATED")
-    if outcome == Outcome.REFUSAL and not (policy and policy.automate_refusals):
+    if outcome == Outcome.REFUSAL and not (delegated and policy.automate_refusals):
         reasons.append("REFUSAL")
     return Routing(
         outcome=outcome,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -9,6 +11,8 @@ from django_tasks import task
 from bistand.cases.models import Application
 
 from . import pipeline
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -25,10 +29,15 @@ def archive_decision_letter(decision_id: int) -> str:
     """
     from bistand.audit.services import Actor
     from bistand.decisions.models import Decision
-    from bistand.letters.services import archive_letter
+    from bistand.letters.services import LetterError, archive_letter
 
     decision = Decision.objects.select_related("application__case").get(pk=decision_id)
-    return archive_letter(decision, actor=Actor.system("letters")).sha256
+    try:
+        return archive_letter(decision, actor=Actor.system("letters")).sha256
+    except LetterError as exc:
+        # Incomplete data for a lawful letter: a person must fix it; retried on the next start.
+        log.error("letters: decision %s has no letter yet: %s", decision_id, exc)
+        return f"refused: {exc}"
 
 
 def enqueue(application_id: int) -> None:

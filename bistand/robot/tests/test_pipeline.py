@@ -67,6 +67,15 @@ def test_by_default_a_caseworker_decides_every_proposal(world):
     assert not Decision.objects.filter(application=application).exists()
 
 
+def test_no_automated_decision_without_the_delegation_on_record(world):
+    policy(world, delegation_reference="")
+    application = world.submit()
+    assert pipeline.process(application.pk) == "proposal"
+    assert [r["code"] for r in Proposal.objects.get(application=application).route_reasons] == [
+        "NOT_DELEGATED"
+    ]
+
+
 def test_register_data_is_fetched_for_every_adult_and_source(world):
     application = world.submit()
     pipeline.process(application.pk)
