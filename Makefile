@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format clean
+.PHONY: help install system-deps run test lint format clean
 
 help:
 	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -19,7 +19,12 @@ help:
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make clean   remove .venv and var/"
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# Debian packages the project needs outside Python (WeasyPrint's libraries, Chromium for the
+# browser tests): checked every time, installed with apt-get when missing and run as root.
+system-deps:
+	scripts/system-deps.sh
 
 # Reinstalls only when pyproject.toml changes (or .venv is gone).
 $(STAMP): pyproject.toml
