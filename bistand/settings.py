@@ -10,11 +10,17 @@ Everything that differs between machines comes from the environment:
 - ``BISTAND_HTTPS``: ``1`` when served over HTTPS: secure cookies, HSTS, redirect to HTTPS.
 - ``BISTAND_LOG_LEVEL``: default INFO.
 - ``BISTAND_VAR_DIR``: where local state lives; default ``<repo>/var``.
+- ``BISTAND_SESSION_HOURS``: how long a staff login lasts at most; default 8.
+- ``BISTAND_PROXY_COUNT``: reverse proxies in front of the app (for the client address that
+  the login lockout counts by); default none.
+- ``BISTAND_STAFF_OIDC_*``: staff login with the municipality's identity provider (OpenID
+  Connect), see "Staff login" below and docs/security.md.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from bistand.dburl import parse_database_url
@@ -52,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",  # app label: django_tasks_database
+    "axes",
+    "mozilla_django_oidc",
     "bistand.core",
     "bistand.audit",
     "bistand.connectors",
@@ -75,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout (too many failed logins) into the Swedish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bistand.urls"
@@ -126,7 +136,7 @@ TASKS = {
     }
 }
 
-# --- Authentication -----------------------------------------------------------------------
+# --- Register sources and the robot -----------------------------------------------------
 
 # Register sources (SSBTEK). "simulator" talks HTTP to `bistand simulator`; "ssbtek" is the
 # production adapter (a documented stub until a municipality has its certificate).
@@ -139,6 +149,78 @@ REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
 
+
+# --- Staff login ---------------------------------------------------------------------------
+# Two ways in (docs/security.md):
+# * Django's own login form at /konto/logga-in/ (development, demo, and production without an
+#   identity provider), guarded against guessing by django-axes;
+# * OpenID Connect against the municipality's identity provider (mozilla-django-oidc), when
+#   BISTAND_STAFF_OIDC_CLIENT_ID is set. Then passwords are refused everywhere (the login form
+#   and the admin's), unless DEBUG is on.
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+STAFF_OIDC_ENABLED = bool(_env("BISTAND_STAFF_OIDC_CLIENT_ID"))
+STAFF_PASSWORD_LOGIN = DEBUG or not STAFF_OIDC_ENABLED
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    *(["bistand.staff.oidc.StaffOIDCBackend"] if STAFF_OIDC_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if STAFF_PASSWORD_LOGIN else []),
+]
+
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "staff:logged-out"
+
+# A staff session lasts a working day at most and ends when the browser closes.
+SESSION_COOKIE_AGE = int(float(_env("BISTAND_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: after 5 failed logins for one username from one address, that pair is locked
+# out for 15 minutes; every failure and every login is kept (admin: "Axes").
+AXES_FAILURE_LIMIT = int(_env("BISTAND_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(_env("BISTAND_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_WHITELIST_CALLABLE = "bistand.staff.oidc.axes_skips_oidc"  # counts passwords only
+AXES_VERBOSE = False  # the attempts are in the database; keep usernames out of the console log
+AXES_IPWARE_PROXY_COUNT = int(_env("BISTAND_PROXY_COUNT")) if _env("BISTAND_PROXY_COUNT") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# OpenID Connect (mozilla-django-oidc). The provider's endpoints are given one by one (no
+# discovery at start-up: no network call before the first login). The claim that names the
+# staff member (BISTAND_STAFF_OIDC_CLAIM, default "email") is matched against an existing,
+# active staff account; nobody is ever created by logging in.
+OIDC_RP_CLIENT_ID = _env("BISTAND_STAFF_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = _env("BISTAND_STAFF_OIDC_CLIENT_SECRET")
+OIDC_OP_ISSUER = _env("BISTAND_STAFF_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _env("BISTAND_STAFF_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = _env("BISTAND_STAFF_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = _env("BISTAND_STAFF_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = _env("BISTAND_STAFF_OIDC_JWKS_ENDPOINT")
+OIDC_OP_END_SESSION_ENDPOINT = _env("BISTAND_STAFF_OIDC_END_SESSION_ENDPOINT")
+OIDC_RP_SIGN_ALGO = _env("BISTAND_STAFF_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = _env("BISTAND_STAFF_OIDC_SCOPES", "openid email profile")
+STAFF_OIDC_CLAIM = _env("BISTAND_STAFF_OIDC_CLAIM", "email")
+# "email": the claim is the user's e-mail address; "login_id": the staff profile's login id.
+STAFF_OIDC_MATCH = _env(
+    "BISTAND_STAFF_OIDC_MATCH", "email" if STAFF_OIDC_CLAIM == "email" else "login_id"
+)
+OIDC_USE_PKCE = _env("BISTAND_STAFF_OIDC_USE_PKCE", "1") == "1"
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "staff:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?fel=oidc"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
