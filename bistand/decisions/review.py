@@ -503,7 +503,8 @@ def approve(proposal: Proposal, *, user, seen_calculation_id: int | None = None)
         outcome=proposal.outcome,
         amount_ore=proposal.amount_ore,
         why="",
-        seen_calculation_id=seen_calculation_id,
+        # What is approved is the proposal as read now: a change made meanwhile is refused.
+        seen_calculation_id=seen_calculation_id or proposal.calculation_id,
     )
 
 
@@ -531,7 +532,7 @@ def refuse(
         outcome=outcome,
         amount_ore=granted,
         why=why,
-        seen_calculation_id=seen_calculation_id,
+        seen_calculation_id=seen_calculation_id or proposal.calculation_id,
     )
 
 

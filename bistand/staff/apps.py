@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class StaffConfig(AppConfig):
@@ -7,3 +8,8 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the checks
+        from .roles import sync_role_permissions
+
+        post_migrate.connect(
+            sync_role_permissions, sender=self, dispatch_uid="bistand.staff.sync_roles"
+        )

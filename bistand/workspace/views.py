@@ -29,6 +29,7 @@ from bistand.decisions import review
 from bistand.decisions.models import Decision, Proposal, StickprovControl
 from bistand.robot.models import RegisterFetch
 from bistand.rules.explain import month_sv
+from bistand.rules.money import AmountError, parse_amount
 from bistand.staff import access
 from bistand.staff.models import Role
 
@@ -438,7 +439,10 @@ def adjust(request, pk: int, what: str):
             "amount": data["amount"],
         }
     else:
-        removing = data["amount"].strip() in ("0", "0,00", "0.00", "0,0", "0.0")
+        try:
+            removing = parse_amount(data["amount"]) == 0
+        except AmountError:
+            removing = False  # adjust() reports the amount
         kind = "remove_income" if removing else "income_amount"
         fields = {"index": data["index"], "amount": data["amount"]}
     result = _run(

@@ -160,6 +160,10 @@ def test_with_a_provider_passwords_are_refused(client, oidc, django_user_model):
     response = client.post("/konto/logga-in/", {"username": "bo", "password": "ett-lösenord"})
     assert response.status_code == 403
     assert SESSION_KEY not in client.session
+    # nor does the admin's own login form take passwords: it sends people to ours
+    admin_login = client.get("/admin/login/", {"next": "/admin/"})
+    assert admin_login.status_code == 302
+    assert admin_login["Location"].startswith("/konto/logga-in/?next=")
     request = RequestFactory().post("/")
     assert authenticate(request, username="bo", password="ett-lösenord") is None
 

@@ -49,6 +49,17 @@ def actions(application):
         (f"/handlaggning/ansokan/{pk}/komplettering/", {"komplettering-message": "Hyresavi."}),
         (f"/handlaggning/ansokan/{pk}/journal/", {"journal-text": "Ringde sökande."}),
         (f"/handlaggning/ansokan/{pk}/ta/", {}),
+        (f"/handlaggning/ansokan/{pk}/tilldela/", {"tilldela-user": "1"}),
+        (f"/handlaggning/ansokan/{pk}/godkann/999999/", {}),
+        (
+            f"/handlaggning/ansokan/{pk}/andra/income/",
+            {
+                "inkomst-calculation": calc,
+                "inkomst-index": "0",
+                "inkomst-amount": "0",
+                "inkomst-motivering": "Upphört.",
+            },
+        ),
     ]
 
 
