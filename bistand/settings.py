@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",  # app label: django_tasks_database
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files, no CDN
     "axes",
     "mozilla_django_oidc",
     "bistand.core",
@@ -228,6 +231,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- REST API (docs/api.md) ---------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # The browser's session (and its CSRF token); no API tokens yet.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["bistand.api.permissions.StaffWithRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "bistand.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bistånd API",
+    "DESCRIPTION": (
+        "Läsgränssnitt till Bistånd: ärenden, ansökningar, beslut och utbetalningar. "
+        "Samma behörigheter som i handläggningen: bara personal med en roll, bara ärenden "
+        "som användaren får se, och varje läsning av ett enskilt ärende loggas. "
+        "Belopp anges både i öre (heltal) och i kronor (text med två decimaler)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise send the schema to validator.swagger.io for a badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "bistand.cases.models.State"},
+}
 
 # --- Language and time --------------------------------------------------------------------
 
