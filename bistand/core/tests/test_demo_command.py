@@ -3,6 +3,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from bistand.cli import main
+from bistand.staff import access
+from bistand.staff.models import Role
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def log_in(client, username, password):
+    response = client.post("/konto/logga-in/", {"username": username, "password": password})
+    return response.status_code == 302
 
 
 def test_demo_refuses_without_debug(settings, capsys):
@@ -35,9 +47,7 @@ def test_demo_creates_the_admin_superuser_once(settings, client):
     assert users.count() == 1
     admin = users.get()
     assert admin.is_staff and admin.is_superuser and admin.is_active
-    # client.login() would skip django-axes' check, which needs the request: log in for real
-    response = client.post("/konto/logga-in/", {"username": "admin", "password": "admin"})
-    assert response.status_code == 302
+    assert log_in(client, "admin", "admin")
     assert client.get("/admin/").status_code == 200
 
 
@@ -75,3 +85,68 @@ def test_demo_loads_households_once(
         call_command("demo")
         call_command("demo")
     assert Application.objects.filter(state="submitted").count() == 25
+
+
+DEMO_STAFF = {
+    # username: (name, role, units, protected identity, admin)
+    "handlaggare": ("Anna Andersson", Role.CASEWORKER, {"Enhet Nord"}, False, False),
+    "handlaggare2": ("Bo Berg", Role.CASEWORKER, {"Enhet Syd"}, False, False),
+    "gruppledare": ("Gun Lind", Role.TEAM_LEAD, {"Enhet Nord", "Enhet Syd"}, True, False),
+    "administrator": ("Ali Karlsson", Role.ADMINISTRATOR, set(), False, True),
+    "granskare": ("Greta Persson", Role.AUDITOR, set(), True, True),
+}
+
+
+@pytest.mark.django_db
+def test_demo_creates_the_demo_staff_of_exempelkommun_once(settings, client, capsys):
+    settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
+    call_command("demo")
+    call_command("demo")
+
+    users = get_user_model().objects.filter(username__in=DEMO_STAFF)
+    assert users.count() == len(DEMO_STAFF)
+    for user in users:
+        name, role, units, protected, admin = DEMO_STAFF[user.username]
+        assert user.get_full_name() == name
+        assert access.roles(user) == {role}
+        assert user.staff.municipality.code == "exempelkommun"
+        assert {unit.name for unit in user.staff.units.all()} == units
+        assert user.staff.protected_identity_access is protected
+        assert user.is_staff is admin and not user.is_superuser
+        assert user.check_password("demo")
+
+    out = capsys.readouterr().out
+    assert "password 'demo' for all" in out and "DEMO ONLY" in out
+    for username in DEMO_STAFF:
+        assert username in out
+
+
+@pytest.mark.django_db
+def test_demo_puts_the_demo_staff_back_as_listed(settings):
+    settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
+    call_command("demo")
+    anna = get_user_model().objects.get(username="handlaggare")
+    anna.groups.clear()
+    anna.staff.units.clear()
+    anna.set_password("annat")
+    anna.is_active = False
+    anna.save()
+
+    call_command("demo")
+
+    anna = get_user_model().objects.get(username="handlaggare")
+    assert anna.is_active and anna.check_password("demo")
+    assert access.roles(anna) == {Role.CASEWORKER}
+    assert [unit.name for unit in anna.staff.units.all()] == ["Enhet Nord"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", DEMO_STAFF)
+def test_each_demo_staff_member_can_log_in_with_demo(settings, client, username):
+    settings.DEBUG = True
+    settings.REGISTER_SIMULATOR_URL = "http://127.0.0.1:9"
+    call_command("demo")
+    assert log_in(client, username, "demo")
+    assert client.get("/api/v1/cases/").status_code == 200

@@ -1,22 +1,68 @@
 """``bistand demo``: load demo data for development. Safe to run again and again."""
 
+from dataclasses import dataclass
+
 import httpx
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.staff.models import Role
+
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - a known development-only login, refused unless DEBUG
+DEMO_STAFF_PASSWORD = "demo"  # noqa: S105 - the same, for the demo staff below
 DEMO_HOUSEHOLDS = 25
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    title: str
+    units: tuple[str, ...] = ()
+    protected_identity_access: bool = False
+
+    @property
+    def admin_access(self) -> bool:
+        """The administrator and the auditor work in the admin too."""
+        return self.role in (Role.ADMINISTRATOR, Role.AUDITOR)
+
+    @property
+    def email(self) -> str:
+        return f"{self.first_name}.{self.last_name}@exempelkommun.invalid".lower()
+
+
+DEMO_STAFF = (
+    DemoStaff("handlaggare", "Anna", "Andersson", Role.CASEWORKER, "Handläggare", ("Enhet Nord",)),
+    DemoStaff("handlaggare2", "Bo", "Berg", Role.CASEWORKER, "Handläggare", ("Enhet Syd",)),
+    DemoStaff(
+        "gruppledare",
+        "Gun",
+        "Lind",
+        Role.TEAM_LEAD,
+        "Gruppledare",
+        ("Enhet Nord", "Enhet Syd"),
+        protected_identity_access=True,
+    ),
+    DemoStaff("administrator", "Ali", "Karlsson", Role.ADMINISTRATOR, "Systemförvaltare"),
+    DemoStaff(
+        "granskare", "Greta", "Persson", Role.AUDITOR, "Granskare", protected_identity_access=True
+    ),
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: the superuser admin/admin and, when the register simulator answers, "
-        f"{DEMO_HOUSEHOLDS} synthetic households in Exempelkommun with this month's "
-        "återansökan submitted. Development only: needs DEBUG."
+        "Load demo data: the superuser admin/admin, five demo staff of Exempelkommun (password "
+        f"{DEMO_STAFF_PASSWORD!r}) and, when the register simulator answers, {DEMO_HOUSEHOLDS} "
+        "synthetic households with this month's återansökan submitted. Development only: "
+        "needs DEBUG."
     )
 
     def handle(self, *args, **options):
@@ -28,13 +74,72 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self._ensure_admin()
+            staff_created = self._ensure_staff()
         state = "created" if created else "already there"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo superuser {DEMO_USERNAME!r} (password {DEMO_PASSWORD!r}): {state}."
             )
         )
+        self._print_staff(staff_created)
         self._seed_households()
+
+    def _ensure_staff(self) -> set[str]:
+        """The demo staff of Exempelkommun, as listed in DEMO_STAFF, whatever was changed."""
+        from bistand.cases import seeding
+        from bistand.cases.models import Unit
+        from bistand.staff.models import StaffProfile
+
+        municipality = seeding.get_municipality()
+        role_groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+        created = set()
+        for demo in DEMO_STAFF:
+            user, is_new = get_user_model().objects.get_or_create(username=demo.username)
+            if is_new:
+                created.add(demo.username)
+            user.first_name, user.last_name, user.email = (
+                demo.first_name,
+                demo.last_name,
+                demo.email,
+            )
+            user.is_active, user.is_staff, user.is_superuser = True, demo.admin_access, False
+            if not user.check_password(DEMO_STAFF_PASSWORD):
+                user.set_password(DEMO_STAFF_PASSWORD)
+            user.save()
+            user.groups.remove(*[g for name, g in role_groups.items() if name != demo.role])
+            user.groups.add(role_groups[demo.role])
+            profile, _ = StaffProfile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "municipality": municipality,
+                    "title": demo.title,
+                    "protected_identity_access": demo.protected_identity_access,
+                },
+            )
+            profile.units.set(Unit.objects.filter(municipality=municipality, name__in=demo.units))
+        return created
+
+    def _print_staff(self, created: set[str]) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo staff of Exempelkommun, password {DEMO_STAFF_PASSWORD!r} for all "
+                "(DEMO ONLY: never on a server with real data):"
+            )
+        )
+        for demo in DEMO_STAFF:
+            units = ", ".join(demo.units) or "hela kommunen"
+            extras = [units]
+            if demo.protected_identity_access:
+                extras.append("skyddade personuppgifter")
+            if demo.admin_access:
+                extras.append("administrationen")
+            state = "created" if demo.username in created else "already there"
+            name = f"{demo.first_name} {demo.last_name}"
+            self.stdout.write(
+                f"  {demo.username:<14} {name:<15} {Role(demo.role).label:<14} "
+                f"{'; '.join(extras)} ({state})"
+            )
+        self.stdout.write("Log in at /konto/logga-in/ (administrator and granskare also /admin/).")
 
     def _seed_households(self) -> None:
         from bistand.cases import seeding
