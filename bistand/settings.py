@@ -11,6 +11,8 @@ Everything that differs between machines comes from the environment:
 - ``BISTAND_LOG_LEVEL``: default INFO.
 - ``BISTAND_VAR_DIR``: where local state lives; default ``<repo>/var``.
 - ``BISTAND_SESSION_HOURS``: how long a staff login lasts at most; default 8.
+- ``BISTAND_LOGIN_FAILURE_LIMIT``, ``BISTAND_LOGIN_COOLOFF_MINUTES``: failed password logins
+  before a username is locked out from that address, and for how long; default 5 and 15.
 - ``BISTAND_PROXY_COUNT``: reverse proxies in front of the app (for the client address that
   the login lockout counts by); default none.
 - ``BISTAND_STAFF_OIDC_*``: staff login with the municipality's identity provider (OpenID
