@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -157,43 +158,52 @@ def queue_list(request, queue: str = "att-besluta"):
 # --------------------------------------------------------------------------- the case view
 
 
-def _proposal_forms(application: Application, proposal, data=None, bound=None) -> dict:
+@dataclass
+class Choices:
+    """What the change forms offer, from the application and the proposal's current input."""
+
+    cost_types: dict[str, str]
+    members: list[tuple[str, str]]
+    income_types: dict[str, str]
+    incomes: list[tuple[int, str]]
+
+
+def _choices(application: Application, proposal) -> Choices:
+    trace_input = proposal.calculation.trace["input"] if proposal else {"incomes": []}
+    members = review.member_choices(application)
+    names = dict(members)
+    income_types = review.known_income_types(application.month)
+    return Choices(
+        cost_types=review.cost_types(application.month),
+        members=members,
+        income_types=income_types,
+        incomes=[
+            (
+                i,
+                f"{income_types.get(item['type'], item['type'])}, "
+                f"{names.get(item['member'], item['member'])}: {caseview.kr(item['amount'])}",
+            )
+            for i, item in enumerate(trace_input.get("incomes", []))
+        ],
+    )
+
+
+def _proposal_forms(choices: Choices, proposal, bound: dict | None = None) -> dict:
     """The forms of the case view; ``bound`` replaces one with the posted (invalid) form."""
     bound = bound or {}
     initial = {"calculation": proposal.calculation_id} if proposal else {}
-    trace_input = proposal.calculation.trace["input"] if proposal else {"incomes": []}
-    members = review.member_choices(application)
-    member_labels = dict(members)
-    income_types = review.known_income_types(application.month)
-    incomes = [
-        (
-            i,
-            f"{income_types.get(item['type'], item['type'])}, "
-            f"{member_labels.get(item['member'], item['member'])}: {caseview.kr(item['amount'])}",
-        )
-        for i, item in enumerate(trace_input.get("incomes", []))
-    ]
     made = {
         "approve": lambda: forms.ApproveForm(initial=initial),
-        "cost": lambda: forms.CostForm(
-            initial=initial, cost_types=review.cost_types(application.month)
-        ),
+        "cost": lambda: forms.CostForm(initial=initial, cost_types=choices.cost_types),
         "add_income": lambda: forms.AddIncomeForm(
-            initial=initial, members=members, income_types=income_types
+            initial=initial, members=choices.members, income_types=choices.income_types
         ),
-        "income": lambda: forms.IncomeForm(initial=initial, incomes=incomes),
+        "income": lambda: forms.IncomeForm(initial=initial, incomes=choices.incomes),
         "refuse": lambda: forms.RefuseForm(initial=initial),
         "completion": lambda: forms.CompletionForm(),
         "journal": lambda: forms.JournalForm(),
     }
-    out = {name: bound.get(name) or make() for name, make in made.items()}
-    out["_choices"] = {
-        "cost_types": review.cost_types(application.month),
-        "members": members,
-        "income_types": income_types,
-        "incomes": incomes,
-    }
-    return out
+    return {name: bound.get(name) or make() for name, make in made.items()}
 
 
 def _assign_users(application: Application):
@@ -230,8 +240,8 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
     letter = _letter_of(decision) if decision is not None else None
     can_decide = access.can_decide(user)
     is_team_lead = access.has_role(user, Role.TEAM_LEAD)
-    page_forms = _proposal_forms(application, proposal, bound=bound)
-    choices = page_forms.pop("_choices")
+    choices = _choices(application, proposal)
+    page_forms = _proposal_forms(choices, proposal, bound=bound)
     errors = []
     for form in (bound or {}).values():
         for field, field_errors in form.errors.items():
@@ -260,7 +270,7 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
         "income_rows": income_rows,
         "register_people": register_people,
         "costs": [
-            (choices["cost_types"].get(c["type"], c["type"]), caseview.kr(c["amount"]))
+            (choices.cost_types.get(c["type"], c["type"]), caseview.kr(c["amount"]))
             for c in application.declared.get("costs", [])
         ],
         "other_needs": [
@@ -414,16 +424,15 @@ def adjust(request, pk: int, what: str):
         raise Http404("Okänd ändring.")
     application = _for_action(request, pk)
     proposal = _proposal_of(application)
-    page_forms = _proposal_forms(application, proposal)
-    choices = page_forms["_choices"]
+    choices = _choices(application, proposal)
     if what == "cost":
-        form = forms.CostForm(request.POST, cost_types=choices["cost_types"])
+        form = forms.CostForm(request.POST, cost_types=choices.cost_types)
     elif what == "add_income":
         form = forms.AddIncomeForm(
-            request.POST, members=choices["members"], income_types=choices["income_types"]
+            request.POST, members=choices.members, income_types=choices.income_types
         )
     else:
-        form = forms.IncomeForm(request.POST, incomes=choices["incomes"])
+        form = forms.IncomeForm(request.POST, incomes=choices.incomes)
     if not form.is_valid():
         return _case_page(request, pk, bound={what: form}, status=400)
     data = form.cleaned_data

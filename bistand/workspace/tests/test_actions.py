@@ -353,3 +353,27 @@ def test_four_eyes_applies_to_a_partial_refusal_above_the_limit(world, ready):
     assert "Skäl A." in result.decision.items.get().reasons
     # Below the limit no second approval is needed.
     assert review.refuse is not None
+
+
+def test_setting_an_income_to_zero_in_the_form_removes_it(client, world, ready):
+    proposal = proposal_of(ready)
+    start = proposal.amount_ore
+    client.force_login(world.users["anna"])
+    page_html = page(client, ready)
+    assert "Lön (netto), sökande (19850201-****): 8\u00a0000\u00a0kr" in page_html
+    response = client.post(
+        URL.format(ready.pk) + "andra/income/",
+        {
+            "inkomst-calculation": proposal.calculation_id,
+            "inkomst-index": "0",
+            "inkomst-amount": "0,00",
+            "inkomst-motivering": "Anställningen upphörde i mars.",
+        },
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.amount_ore == start + 800000
+    assert proposal.calculation.trace["input"]["incomes"] == []
+    adjustment = Adjustment.objects.get()
+    assert adjustment.kind == "remove_income"
+    assert adjustment.description.startswith("Inkomst borttagen: Lön (netto), sökande")
