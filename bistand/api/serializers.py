@@ -102,6 +102,15 @@ class MemberSerializer(ReadOnlyModelSerializer):
         read_only=True,
         help_text="Skyddade personuppgifter: adressen visas aldrig.",
     )
+    # Declared here, not taken from the model: the model field's range depends on the
+    # database (PostgreSQL's smallint), and the schema must not.
+    days_per_month = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        min_value=0,
+        max_value=31,
+        help_text="Dagar per månad, för barn som bor i hushållet en del av tiden.",
+    )
 
     class Meta:
         model = HouseholdMember
