@@ -57,6 +57,8 @@ class WorkspaceBench:
     case_view: Timing
     queue_queries: dict[str, list[int]] = field(default_factory=dict)  # page → [rows, queries]
     case_view_queries: list[int] = field(default_factory=list)  # min, max
+    queue_slowest: list[list] = field(default_factory=list)  # [ms, sql]
+    case_view_slowest: list[list] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -78,13 +80,25 @@ def _percentile_run(client, urls: list[str], warmup: int = 5) -> list[float]:
 
 def _queries(client, url: str) -> tuple[int, int]:
     """(rows shown, SQL queries) of one request."""
+    rows, captured = _captured(client, url)
+    return rows, len(captured)
+
+
+def _captured(client, url: str) -> tuple[int, list[dict]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     rows = response.content.decode().count('<th scope="row" class="govuk-table__header"><a')
-    return rows, len(captured.captured_queries)
+    return rows, captured.captured_queries
+
+
+def _slowest(client, url: str, top: int = 5) -> list[list]:
+    """[ms, the start of the SQL] of a request's slowest queries, slowest first."""
+    _, captured = _captured(client, url)
+    ranked = sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:top]
+    return [[round(float(q["time"]) * 1000), " ".join(q["sql"].split())[:110]] for q in ranked]
 
 
 def measure(user, requests: int, *, seed: int = 1) -> dict[str, Any]:
@@ -123,6 +137,8 @@ def measure(user, requests: int, *, seed: int = 1) -> dict[str, Any]:
         "case_view": asdict(case_view),
         "queue_queries": {k: list(v) for k, v in queue_queries.items()},
         "case_view_queries": [min(case_counts), max(case_counts)],
+        "queue_slowest": _slowest(client, "/handlaggning/"),
+        "case_view_slowest": _slowest(client, case_urls[0]),
         "unit_cases": access.cases_visible_to(user).count(),
         "unit_waiting": len(waiting),
     }
@@ -184,6 +200,8 @@ def run(
         case_view=Timing(**result["case_view"]),
         queue_queries=result["queue_queries"],
         case_view_queries=result["case_view_queries"],
+        queue_slowest=result["queue_slowest"],
+        case_view_slowest=result["case_view_slowest"],
         rows=result["rows"],
     )
 
@@ -210,6 +228,8 @@ def report(result: WorkspaceBench) -> list[str]:
             f"{page}: {q} ({rows} rows)" for page, (rows, q) in result.queue_queries.items()
         ),
         "SQL queries per case view: {} to {}".format(*result.case_view_queries),
+        *[f"  queue page, slow query: {ms} ms {sql}" for ms, sql in result.queue_slowest],
+        *[f"  case view, slow query: {ms} ms {sql}" for ms, sql in result.case_view_slowest],
         f"workspace: queue p95 {result.queue.p95_ms:.0f} ms, "
         f"case view p95 {result.case_view.p95_ms:.0f} ms",
     ]
