@@ -37,11 +37,19 @@ class Command(BaseCommand):
         robot.add_argument("--month", default="2025-04")
         robot.add_argument("--seed", type=int, default=1)
 
+        from bistand.browser import bench as workspace_bench
+
+        workspace_bench.add_arguments(sub)
+
     def handle(self, *args, **options):
         if options["what"] == "rules":
             self.bench_rules(options)
-        else:
+        elif options["what"] == "robot":
             self.bench_robot(options)
+        else:
+            from bistand.browser import bench as workspace_bench
+
+            workspace_bench.handle(options, self.stdout.write)
 
     def bench_robot(self, options):
         from bistand.robot import bench as robot_bench
