@@ -1,11 +1,11 @@
 """A large municipality for ``bistand bench workspace``, written straight into a fresh database.
 
 100 000 cases through the robot would take hours, and Django's ``bulk_create`` spends about
-half a millisecond a row building model instances, so this writes rows with ``executemany``
-and primary keys of its own choosing (the database is new and nothing else writes to it),
-then moves PostgreSQL's sequences past them. Values go through each field's own conversion
-(``get_db_prep_save``), so SQLite and PostgreSQL get what the ORM would have written. Import it
-only once Django is set up.
+half a millisecond a row building model instances, so this writes multi-row ``INSERT …
+VALUES`` statements with primary keys of its own choosing (the database is new and nothing
+else writes to it), then moves PostgreSQL's sequences past them. Values go through each
+field's own conversion (``get_db_prep_save``), so SQLite and PostgreSQL get what the ORM would
+have written. Import it only once Django is set up.
 
 What is made (seeded: the same every run):
 
@@ -95,7 +95,7 @@ STICKPROV_SHARE = 0.1
 CONTROLLED = 0.9
 TEMPLATES = 1000
 CHUNK = 5000  # cases per transaction
-BATCH = 2000  # rows per executemany
+BATCH = 2000  # stickprov controls per bulk_create
 CASEWORKERS_PER_UNIT = 8
 SOURCES = ("SKV", "FK", "AF", "AKASSA", "CSN", "PM", "TS")
 TWELVE_DIGITS = re.compile(r"\b\d{12}\b")
@@ -211,7 +211,7 @@ ITEM = ("decision", "code", "label", "outcome", "amount_ore", "reasons", "legal_
 
 
 class Writer:
-    """``executemany`` inserts with primary keys chosen here; ``finish()`` fixes sequences."""
+    """Multi-row inserts with primary keys chosen here; ``finish()`` fixes the sequences."""
 
     def __init__(self) -> None:
         self.next_pk: dict[type, int] = {}
@@ -246,20 +246,22 @@ class Writer:
             if f.get_internal_type() in ("JSONField", "DateTimeField", "DateField")
         ]
         quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the models
-            quote(meta.db_table),
-            ", ".join(quote(f.column) for f in [*given, *rest]),
-            ", ".join(["%s"] * (len(given) + len(rest))),
+        width = len(given) + len(rest)
+        per_statement = min(500, (connection.features.max_query_params or 65535) // width)
+        head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the models
+            quote(meta.db_table), ", ".join(quote(f.column) for f in [*given, *rest])
         )
+        one = "({})".format(", ".join(["%s"] * width))
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH):
+            for start in range(0, len(rows), per_statement):
+                batch = rows[start : start + per_statement]
                 values = []
-                for row in rows[start : start + BATCH]:
+                for row in batch:
                     row = list(row)
                     for i, f in convert:
                         row[i] = f.get_db_prep_save(row[i], connection)
-                    values.append((*row, *defaults))
-                cursor.executemany(sql, values)
+                    values += [*row, *defaults]
+                cursor.execute(head + ", ".join([one] * len(batch)), values)
 
     def finish(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.next_pk))
