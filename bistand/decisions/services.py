@@ -131,18 +131,29 @@ def create_proposal(
     flags: list[dict],
     actor: str,
 ) -> Proposal:
-    proposal = Proposal.objects.create(
-        application=application,
-        calculation=calculation,
-        outcome=routing.outcome,
-        amount_ore=calculation.amount_ore,
-        route=routing.route,
-        route_reasons=routing.reasons,
-        flags=flags,
-        created_by=actor,
-    )
+    """The application's proposal: new, or the earlier one replaced (a second round after a
+    completion request); the old one stays in the proposal's history."""
+    fields = {
+        "calculation": calculation,
+        "outcome": routing.outcome,
+        "amount_ore": calculation.amount_ore,
+        "route": routing.route,
+        "route_reasons": routing.reasons,
+        "flags": flags,
+        "created_by": actor,
+    }
+    proposal = Proposal.objects.filter(application=application).first()
+    if proposal is None:
+        proposal = Proposal.objects.create(application=application, **fields)
+        action = "proposal.created"
+    else:
+        for name, value in fields.items():
+            setattr(proposal, name, value)
+        proposal.created_at = timezone.now()
+        proposal.save()
+        action = "proposal.replaced"
     record(
-        "proposal.created",
+        action,
         actor=actor,
         case_id=application.case_id,
         subject=f"application:{application.pk}",

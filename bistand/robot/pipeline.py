@@ -60,8 +60,11 @@ def worker_id() -> str:
 # --------------------------------------------------------------------------- claim
 
 
-def claim(application_id: int) -> Application | None:
-    """Take the application for this run, or return None if it is not ours to process."""
+def claim(application_id: int) -> tuple[Application, bool] | None:
+    """Take the application for this run: (application, resumed), or None if not ours.
+
+    ``resumed``: an earlier run died midway, and this one continues its work.
+    """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.ROBOT_LEASE_SECONDS)
     application = Application.objects.select_related("case__municipality").get(pk=application_id)
@@ -80,7 +83,7 @@ def claim(application_id: int) -> Application | None:
             )
         except ConcurrentTransition:
             return None
-        return application
+        return application, False
     if application.state == State.ROBOT_PROCESSING and (
         application.robot_lease_until is None or application.robot_lease_until < now
     ):
@@ -101,7 +104,7 @@ def claim(application_id: int) -> Application | None:
                 subject=f"application:{application.pk}",
                 data={"worker": worker_id(), "reason": "föregående körning avbröts"},
             )
-        return application
+        return application, True
     return None
 
 
@@ -114,12 +117,19 @@ def purpose(application: Application) -> str:
     )
 
 
-def fetch_register_data(application: Application, adults: list) -> dict[str, dict[str, dict]]:
-    """Every source for every adult; answers already received on an earlier run are kept."""
-    stored = {
-        (row.person_id, row.source): row
-        for row in RegisterFetch.objects.filter(application=application)
-    }
+def fetch_register_data(
+    application: Application, adults: list, *, resumed: bool = False
+) -> dict[str, dict[str, dict]]:
+    """Every source for every adult. A resumed run keeps the answers its predecessor got; a new
+    round (e.g. after a completion request) asks every source again."""
+    stored = (
+        {
+            (row.person_id, row.source): row
+            for row in RegisterFetch.objects.filter(application=application)
+        }
+        if resumed
+        else {}
+    )
     gateway = get_gateway()
     why = purpose(application)
     answers: dict[str, dict[str, dict]] = {}
@@ -288,9 +298,10 @@ def _label(role: str, personnummer: str) -> str:
 
 def process(application_id: int) -> str:
     """Process one application. Returns what happened, for the task result."""
-    application = claim(application_id)
-    if application is None:
+    claimed = claim(application_id)
+    if claimed is None:
         return "skipped"
+    application, resumed = claimed
     case = application.case
     declared = application.declared
     current = HouseholdMember.objects.filter(
@@ -299,7 +310,7 @@ def process(application_id: int) -> str:
     roles = {m.person.personnummer: m.role for m in current}
     adults = [m.person for m in current]
     applicant = next(p for p in adults if roles[p.personnummer] == "applicant")
-    register = fetch_register_data(application, adults)
+    register = fetch_register_data(application, adults, resumed=resumed)
 
     month = Month.parse(application.month)
     threshold = Decimal(

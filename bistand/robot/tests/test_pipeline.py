@@ -176,6 +176,28 @@ def test_a_whole_register_outage_after_bounded_retries(world, settings):
     assert Proposal.objects.get(application=application).route == "caseworker"
 
 
+def test_a_second_round_after_a_completion_request_replaces_the_proposal(world):
+    from bistand.audit.services import Actor
+    from bistand.cases.states import transition
+
+    policy(world, automate_clean_repeat_grants=False)
+    application = world.submit()
+    assert pipeline.process(application.pk) == "proposal"
+    first = Proposal.objects.get(application=application)
+    application.refresh_from_db()
+    caseworker = Actor.system("test")
+    transition(application, State.COMPLETION_REQUESTED, actor=caseworker, reason="kontoutdrag")
+    world.put_registers(salary="9000.00")  # the registers changed meanwhile
+    transition(application, State.SUBMITTED, actor=caseworker, reason="kompletterad")
+    assert pipeline.process(application.pk) == "proposal"
+    application.refresh_from_db()
+    assert application.state == State.PROPOSAL_READY
+    proposal = Proposal.objects.get(application=application)
+    assert proposal.pk == first.pk and proposal.calculation_id != first.calculation_id
+    assert "INCOME_DIFFERS" in proposal.flag_codes  # the new round asked the registers again
+    assert proposal.history.count() == 2
+
+
 def test_processing_twice_creates_one_proposal_and_one_decision(world):
     application = world.submit()
     assert pipeline.process(application.pk) == "decided"
