@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["bistand.connectors.testing"]
+pytest_plugins = ["bistand.connectors.testing", "bistand.eservice.testing"]
 
 
 @pytest.fixture(scope="session")

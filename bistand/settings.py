@@ -17,6 +17,8 @@ Everything that differs between machines comes from the environment:
   the login lockout counts by); default none.
 - ``BISTAND_STAFF_OIDC_*``: staff login with the municipality's identity provider (OpenID
   Connect), see "Staff login" below and docs/security.md.
+- ``BISTAND_EID_OIDC_*``: applicants' login with e-legitimation through an e-ID broker (OpenID
+  Connect), see "Applicant login" below and docs/eservice.md.
 """
 
 from __future__ import annotations
@@ -76,12 +78,15 @@ INSTALLED_APPS = [
     "bistand.letters",
     "bistand.staff",
     "bistand.workspace",
+    "bistand.eservice",
     "bistand.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Swedish unless the visitor chose English (the language form, a cookie) or asks for it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bistand.eservice.context.applicant",
             ],
         },
     },
@@ -227,6 +233,36 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "staff:oidc-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?fel=oidc"
 
+# --- Applicant login (e-legitimation) ------------------------------------------------------
+# Applicants log in with BankID or Freja through the municipality's e-ID broker over OpenID
+# Connect (bistand/eservice/eid.py). The personnummer comes from the ID token's claim
+# BISTAND_EID_OIDC_CLAIM. The endpoints are read from the issuer's discovery document at the
+# first login. An applicant is not a Django user: the session holds the person, for at most
+# EID_SESSION_MAX_MINUTES and EID_SESSION_IDLE_MINUTES without a request. `make run` points
+# these at a local OIDC provider with test identities (oidc-provider-mock, scripts/run.sh).
+# The municipality whose e-service this is (its code); a first application opens its case there.
+MUNICIPALITY_CODE = _env("BISTAND_MUNICIPALITY", "exempelkommun")
+EID_OIDC_ISSUER = _env("BISTAND_EID_OIDC_ISSUER").rstrip("/")
+EID_OIDC_CLIENT_ID = _env("BISTAND_EID_OIDC_CLIENT_ID")
+EID_OIDC_CLIENT_SECRET = _env("BISTAND_EID_OIDC_CLIENT_SECRET")
+EID_OIDC_SCOPES = _env("BISTAND_EID_OIDC_SCOPES", "openid profile")
+EID_OIDC_SIGN_ALGO = _env("BISTAND_EID_OIDC_SIGN_ALGO", "RS256")
+# Svensk e-legitimation's OIDC profile names it "https://id.oidc.se/claim/personalIdentityNumber".
+EID_OIDC_CLAIM = _env("BISTAND_EID_OIDC_CLAIM", "personal_identity_number")
+EID_SESSION_IDLE_MINUTES = int(_env("BISTAND_EID_SESSION_IDLE_MINUTES", "30"))
+EID_SESSION_MAX_MINUTES = int(_env("BISTAND_EID_SESSION_MAX_MINUTES", "240"))
+# Signing asks for a login this recent (the signer proves again that it is them).
+EID_SIGN_WITHIN_MINUTES = int(_env("BISTAND_EID_SIGN_WITHIN_MINUTES", "15"))
+
+# Co-signing: the partner has this many days to sign; a reminder after COSIGN_REMIND_DAYS.
+COSIGN_EXPIRY_DAYS = int(_env("BISTAND_COSIGN_EXPIRY_DAYS", "14"))
+COSIGN_REMIND_DAYS = int(_env("BISTAND_COSIGN_REMIND_DAYS", "3"))
+
+# Attachments: stored outside the web root, served only through an access-checked view.
+ATTACHMENT_ROOT = Path(_env("BISTAND_ATTACHMENT_ROOT") or VAR_DIR / "attachments")
+ATTACHMENT_MAX_BYTES = int(_env("BISTAND_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+ATTACHMENTS_PER_APPLICATION = 20
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -270,6 +306,8 @@ SPECTACULAR_SETTINGS = {
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "bistand" / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -20,7 +20,7 @@ MAX_SUBJECT_LENGTH = 200
 MAX_DATA_BYTES = 16 * 1024
 
 ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
-ACTOR_PATTERN = re.compile(r"(?:system|user):\S.*")
+ACTOR_PATTERN = re.compile(r"(?:system|user):\S.*|applicant:\d+")
 
 # 6 or 8 date digits, an optional - or + (the separator of the 10-digit form), 4 more digits,
 # not glued to other letters or digits (so a run of digits inside a hex hash is not a match).

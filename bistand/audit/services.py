@@ -47,6 +47,14 @@ class Actor:
         return payload.check_actor(f"system:{name}")
 
     @staticmethod
+    def applicant(person: Any) -> str:
+        """``applicant:<person pk>``: an applicant logged in with e-legitimation (never the
+        personnummer)."""
+        if person is None or person.pk is None:
+            raise ValueError("an applicant actor needs a saved person")
+        return payload.check_actor(f"applicant:{person.pk}")
+
+    @staticmethod
     def user(user: Any) -> str:
         """``user:<pk>:<username>``; just ``user:<pk>`` if the username looks like a
         personnummer (as it may when staff log in with e-ID)."""

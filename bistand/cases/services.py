@@ -160,16 +160,7 @@ def submit_application(
             application = Application.objects.create(
                 case=case, month=month, kind=kind, declared=declared, submission_key=submission_key
             )
-            transition(
-                application,
-                State.SUBMITTED,
-                actor=actor,
-                reason="ansökan inskickad",
-                extra={"submitted_at": timezone.now()},
-            )
-            from bistand.robot.tasks import enqueue
-
-            enqueue(application.pk)
+            submit(application, actor=actor)
     except IntegrityError:
         if submission_key:
             existing = Application.objects.filter(submission_key=submission_key).first()
@@ -179,3 +170,17 @@ def submit_application(
             f"Det finns redan en ansökan för {month} i ärendet {case.reference}."
         ) from None
     return application
+
+
+def submit(application: Application, *, actor: str, reason: str = "ansökan inskickad") -> None:
+    """The application is in (inkommen): the robot is queued when the transaction commits."""
+    transition(
+        application,
+        State.SUBMITTED,
+        actor=actor,
+        reason=reason,
+        extra={"submitted_at": timezone.now()},
+    )
+    from bistand.robot.tasks import enqueue
+
+    enqueue(application.pk)

@@ -1,0 +1,400 @@
+"""The application's forms, one per step. Each turns its answers into the part of
+``Application.declared`` it owns (``to_data``); messages are plain Swedish (and English)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import ClassVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bistand.cases import personnummer as pnr
+from bistand.cases.models import Role
+
+from .models import AttachmentKind
+
+MAX_AMOUNT = Decimal("1000000")
+
+
+class AmountField(forms.CharField):
+    """Kronor as people write them ("1 250", "1250,50", "1 250 kr"); cleaned to "1250.50"."""
+
+    default_error_messages: ClassVar[dict] = {
+        "invalid": _("Skriv beloppet i kronor med siffror, till exempel 1 250 eller 1 250,50."),
+        "negative": _("Beloppet kan inte vara mindre än noll."),
+        "too_large": _("Beloppet verkar för stort. Kontrollera siffrorna."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text in ("", None):
+            return ""
+        cleaned = re.sub(r"(?i)\s|kr(onor)?\.?|:-", "", str(text)).replace(",", ".")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not amount.is_finite() or amount.as_tuple().exponent < -2:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount < 0:
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if amount >= MAX_AMOUNT:
+            raise ValidationError(self.error_messages["too_large"], code="too_large")
+        return f"{amount:.2f}"
+
+
+class PersonnummerField(forms.CharField):
+    default_error_messages: ClassVar[dict] = {
+        "invalid": _("Skriv personnumret med 12 siffror, till exempel 19850412-1234."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            return pnr.normalise(text)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def describe(number: str) -> str:
+    """A person in the household as the applicant recognises them, without the full number."""
+    born = pnr.birth_date(number)
+    return _("Person född %(born)s (%(masked)s)") % {
+        "born": born.isoformat(),
+        "masked": pnr.mask(number),
+    }
+
+
+# --------------------------------------------------------------------------- household
+
+ROLE_CHOICES = [
+    (Role.PARTNER, _("Min make, maka, sambo eller registrerade partner")),
+    (Role.CHILD, _("Mitt barn (eller min partners barn) som bor hos mig")),
+    ("none", _("Ingår inte i mitt hushåll (till exempel inneboende)")),
+]
+
+
+class HouseholdForm(forms.Form):
+    """Who lives with the applicant: the persons from folkbokföringen, and anyone added."""
+
+    new_personnummer = PersonnummerField(
+        label=_("Lägg till en person som bor hos dig: personnummer"),
+        required=False,
+        help_text=_("Bara om någon saknas ovan."),
+    )
+    new_role = forms.ChoiceField(
+        label=_("Personen är"), choices=[("", "–"), *ROLE_CHOICES[:2]], required=False
+    )
+
+    def __init__(self, *args, members: list[dict], applicant: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicant = applicant
+        self.others = [m for m in members if m["personnummer"] != applicant]
+        for i, member in enumerate(self.others):
+            role = (
+                member.get("role") if member.get("role") in (Role.PARTNER, Role.CHILD) else "none"
+            )
+            self.fields[f"role_{i}"] = forms.ChoiceField(
+                label=describe(member["personnummer"]),
+                choices=ROLE_CHOICES,
+                widget=forms.RadioSelect,
+                initial=role,
+            )
+            self.fields[f"days_{i}"] = forms.IntegerField(
+                label=_("Om barnet bor hos dig en del av månaden: hur många dagar?"),
+                help_text=_("Lämna tomt om barnet bor hos dig hela månaden."),
+                required=False,
+                min_value=1,
+                max_value=31,
+                initial=member.get("days"),
+            )
+
+    def member_fields(self):
+        return [(self[f"role_{i}"], self[f"days_{i}"]) for i in range(len(self.others))]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("new_personnummer")) != bool(data.get("new_role")):
+            self.add_error(
+                "new_role" if data.get("new_personnummer") else "new_personnummer",
+                _("Fyll i både personnummer och vem personen är, eller lämna båda tomma."),
+            )
+        if data.get("new_personnummer") in {m["personnummer"] for m in self.others} | {
+            self.applicant
+        }:
+            self.add_error("new_personnummer", _("Personen finns redan med i listan."))
+        roles = [data.get(f"role_{i}") for i in range(len(self.others))] + [data.get("new_role")]
+        if roles.count(Role.PARTNER) > 1:
+            raise ValidationError(_("Bara en person kan vara din make, maka, sambo eller partner."))
+        return data
+
+    def to_data(self) -> dict:
+        members = [{"personnummer": self.applicant, "role": Role.APPLICANT}]
+        data = self.cleaned_data
+        extra = []
+        for i, member in enumerate(self.others):
+            role = data[f"role_{i}"]
+            entry = {"personnummer": member["personnummer"], "role": role}
+            if role == Role.CHILD and data.get(f"days_{i}"):
+                entry["days"] = data[f"days_{i}"]
+            if member.get("from_register"):
+                entry["from_register"] = True
+            (extra if role == "none" else members).append(entry)
+        if data.get("new_personnummer"):
+            members.append({"personnummer": data["new_personnummer"], "role": data["new_role"]})
+        # Persons from folkbokföringen who are not in the household stay listed (as "none") so
+        # the question is not asked again; for_robot leaves them out.
+        return {"members": members, "not_in_household": extra}
+
+
+# --------------------------------------------------------------------------- housing
+
+HOUSING_TYPES = [
+    ("rent", _("Hyresrätt i första hand")),
+    ("sublet", _("Hyr i andra hand")),
+    ("lodger", _("Inneboende")),
+    ("owned", _("Bostadsrätt eller eget hus")),
+    ("none", _("Saknar egen bostad")),
+]
+
+
+class HousingForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Hur bor du?"), choices=HOUSING_TYPES, widget=forms.RadioSelect
+    )
+    rooms = forms.IntegerField(
+        label=_("Antal rum (utom kök)"), min_value=0, max_value=20, required=False
+    )
+    rent = AmountField(
+        label=_("Hyra eller avgift per månad (kronor)"),
+        help_text=_("Det du betalar för bostaden, utan el om den betalas separat."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type") and data["type"] != "none" and not data.get("rent"):
+            self.add_error("rent", _("Skriv vad du betalar för bostaden per månad."))
+        return data
+
+    def to_data(self, costs: list[dict]) -> dict:
+        data = self.cleaned_data
+        others = [c for c in costs if c.get("type") != "rent"]
+        if data.get("rent") and Decimal(data["rent"]) > 0:
+            others.insert(0, {"type": "rent", "amount": data["rent"]})
+        housing = {"type": data["type"]}
+        if data.get("rooms") is not None:
+            housing["rooms"] = data["rooms"]
+        return {"housing": housing, "costs": others}
+
+
+# --------------------------------------------------------------------------- incomes
+
+
+class IncomeRowForm(forms.Form):
+    person = forms.ChoiceField(label=_("Vems inkomst"), required=False)
+    type = forms.ChoiceField(label=_("Typ av inkomst"), required=False)
+    amount = AmountField(label=_("Belopp efter skatt per månad (kronor)"))
+
+    def __init__(self, *args, persons=(), types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = list(persons)
+        self.fields["type"].choices = [("", _("Välj typ av inkomst")), *types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type") and not data.get("amount"):
+            self.add_error("amount", _("Skriv beloppet."))
+        if data.get("amount") and not data.get("type"):
+            self.add_error("type", _("Välj vilken typ av inkomst det är."))
+        return data
+
+
+IncomeFormSet = forms.formset_factory(IncomeRowForm, extra=0, max_num=30, absolute_max=30)
+
+
+# --------------------------------------------------------------------------- costs
+
+COST_FIELDS = ("electricity", "home_insurance", "work_travel", "union_fee", "unemployment_fund_fee")
+
+
+class CostsForm(forms.Form):
+    def __init__(self, *args, labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in COST_FIELDS:
+            self.fields[key] = AmountField(
+                label=f"{labels.get(key, key)} " + str(_("(kronor per månad)"))
+            )
+
+    def to_data(self, costs: list[dict]) -> dict:
+        kept = [c for c in costs if c.get("type") not in COST_FIELDS]
+        for key in COST_FIELDS:
+            amount = self.cleaned_data.get(key)
+            if amount and Decimal(amount) > 0:
+                kept.append({"type": key, "amount": amount})
+        return {"costs": kept}
+
+
+# --------------------------------------------------------------------------- assets
+
+ASSET_TYPES = [
+    ("bank", _("Pengar på bankkonton")),
+    ("vehicle", _("Bil, motorcykel eller annat fordon")),
+    ("property", _("Bostadsrätt, hus eller mark")),
+    ("other", _("Annat av värde (aktier, fonder, smycken …)")),
+]
+
+
+class AssetsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in ASSET_TYPES:
+            self.fields[f"{key}_value"] = AmountField(label=label)
+            self.fields[f"{key}_description"] = forms.CharField(
+                label=_("Beskriv kort"), required=False, max_length=200
+            )
+
+    def to_data(self) -> dict:
+        assets = []
+        for key, label in ASSET_TYPES:
+            value = self.cleaned_data.get(f"{key}_value")
+            if value and Decimal(value) > 0:
+                assets.append(
+                    {
+                        "type": key,
+                        "description": self.cleaned_data.get(f"{key}_description") or str(label),
+                        "value": value,
+                    }
+                )
+        return {"assets": assets}
+
+
+# --------------------------------------------------------------------------- other needs
+
+
+class NeedRowForm(forms.Form):
+    description = forms.CharField(label=_("Vad behöver du?"), required=False, max_length=200)
+    amount = AmountField(label=_("Ungefärlig kostnad (kronor)"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description") and not data.get("amount"):
+            self.add_error("amount", _("Skriv ungefär vad det kostar."))
+        if data.get("amount") and not data.get("description"):
+            self.add_error("description", _("Skriv vad pengarna behövs till."))
+        return data
+
+
+NeedFormSet = forms.formset_factory(NeedRowForm, extra=0, max_num=10, absolute_max=10)
+
+
+# --------------------------------------------------------------------------- changes, planning
+
+
+class ChangesForm(forms.Form):
+    changes = forms.CharField(
+        label=_("Har något ändrats sedan du ansökte förra gången?"),
+        help_text=_(
+            "Till exempel att någon flyttat in eller ut, ny inkomst, nytt arbete eller ny "
+            "bostad. Lämna tomt om inget har ändrats."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=3000,
+    )
+
+
+class PlanningForm(forms.Form):
+    af_registered = forms.TypedChoiceField(
+        label=_("Är du inskriven hos Arbetsförmedlingen?"),
+        choices=[("yes", _("Ja")), ("no", _("Nej"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    activity = forms.CharField(
+        label=_("Vad gör du för att kunna försörja dig själv?"),
+        help_text=_("Till exempel jobbsökande, SFI, praktik, studier eller sjukskrivning."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+    )
+    not_registered_reason = forms.CharField(
+        label=_("Om du inte är inskriven: varför?"),
+        required=False,
+        max_length=500,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("af_registered") is False and not data.get("not_registered_reason"):
+            self.add_error(
+                "not_registered_reason",
+                _("Berätta varför du inte är inskriven, till exempel sjukskrivning."),
+            )
+        return data
+
+    def to_data(self) -> dict:
+        data = self.cleaned_data
+        planning = {"af_registered": data["af_registered"], "activity": data.get("activity", "")}
+        if data.get("not_registered_reason"):
+            planning["not_registered_reason"] = data["not_registered_reason"]
+        return {"planning": planning}
+
+
+# --------------------------------------------------------------------------- attachments
+
+ALLOWED_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Vad är det för handling?"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("Välj fil"),
+        help_text=_("PDF, JPG eller PNG, högst %(mb)s MB.")
+        % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ValidationError(
+                _("Filen är för stor. Den får vara högst %(mb)s MB.")
+                % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            )
+        head = upload.read(16)
+        upload.seek(0)
+        for content_type, magics in ALLOWED_TYPES.items():
+            if any(head.startswith(m) for m in magics):
+                upload.detected_type = content_type
+                return upload
+        raise ValidationError(_("Filen måste vara en PDF, JPG eller PNG."))
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Jag intygar att uppgifterna är riktiga och fullständiga, och att jag kommer att "
+            "anmäla ändringar."
+        ),
+        error_messages={"required": _("Kryssa i att uppgifterna stämmer för att skriva under.")},
+    )

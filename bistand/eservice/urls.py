@@ -1,0 +1,26 @@
+"""The applicant's pages under /mina-sidor/. No personnummer ever appears in a URL."""
+
+from django.urls import path
+
+from .views import apply, login, minasidor
+
+app_name = "eservice"
+
+urlpatterns = [
+    # login (views/login.py)
+    path("logga-in/", login.login, name="login"),
+    path("logga-in/start/", login.login_start, name="login-start"),
+    path("logga-in/klar/", login.login_callback, name="login-callback"),
+    path("logga-ut/", login.logout, name="logout"),
+    path("utloggad/", login.logged_out, name="logged-out"),
+    # the application (views/apply.py)
+    path("ansok/", apply.apply, name="apply"),
+    path("ansok/<int:pk>/ateransokan/", apply.repeat, name="repeat"),
+    path("ansok/<int:pk>/granska/", apply.review, name="review"),
+    path("ansok/<int:pk>/ta-bort/", apply.discard, name="discard"),
+    path("ansok/<int:pk>/<slug:step>/", apply.step, name="step"),
+    path("underskrift/<int:pk>/", apply.cosign, name="cosign"),
+    # Mina sidor (views/minasidor.py)
+    path("", minasidor.home, name="home"),
+    path("ansokan/<int:pk>/", minasidor.application, name="application"),
+]

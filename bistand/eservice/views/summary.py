@@ -1,0 +1,108 @@
+"""The applicant's answers as sections of rows, for the review page, återansökan, the
+partner's signing page and Mina sidor. Reads ``declared`` only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from bistand.decisions.review import cost_types, known_income_types
+
+from .. import forms
+from ..models import Step
+
+
+def kr(amount: str | None) -> str:
+    value = Decimal(amount or "0")
+    whole, _sep, ore = f"{value:,.2f}".partition(".")
+    text = whole.replace(",", "\u00a0")
+    return f"{text}\u00a0kr" if ore == "00" else f"{text},{ore}\u00a0kr"
+
+
+def _who(number: str, members: list[dict]) -> str:
+    for member in members:
+        if member["personnummer"] == number:
+            if member["role"] == "applicant":
+                return _("Sökande")
+            if member["role"] == "partner":
+                return _("Medsökande")
+    return forms.describe(number)
+
+
+def summary(data: dict, month: str) -> list[dict]:
+    members = data.get("members", [])
+    roles = {"applicant": _("Sökande"), "partner": _("Medsökande"), "child": _("Barn")}
+    household = [
+        (
+            roles.get(m["role"], _("Annan person")),
+            forms.describe(m["personnummer"])
+            + (
+                " – " + _("%(days)s dagar per månad") % {"days": m["days"]} if m.get("days") else ""
+            ),
+        )
+        for m in members
+    ]
+    housing_types = dict(forms.HOUSING_TYPES)
+    housing = data.get("housing", {})
+    housing_rows = []
+    if housing.get("type"):
+        housing_rows.append((_("Boende"), str(housing_types.get(housing["type"], housing["type"]))))
+    if housing.get("rooms") is not None:
+        housing_rows.append((_("Antal rum"), str(housing["rooms"])))
+    costs_sv = cost_types(month)
+    costs = [(costs_sv.get(c["type"], c["type"]), kr(c["amount"])) for c in data.get("costs", [])]
+    incomes_sv = known_income_types(month)
+    incomes = [
+        (
+            f"{_who(i['personnummer'], members)}: {incomes_sv.get(i['type'], i['type'])}",
+            kr(i["amount"]),
+        )
+        for i in data.get("incomes", [])
+    ]
+    assets = [(a.get("description", ""), kr(a.get("value"))) for a in data.get("assets", [])]
+    needs = [(n.get("description", ""), kr(n.get("amount"))) for n in data.get("other_needs", [])]
+    planning = data.get("planning", {})
+    planning_rows = []
+    if "af_registered" in planning:
+        planning_rows.append(
+            (
+                _("Inskriven hos Arbetsförmedlingen"),
+                _("Ja") if planning["af_registered"] else _("Nej"),
+            )
+        )
+    if planning.get("not_registered_reason"):
+        planning_rows.append((_("Varför inte inskriven"), planning["not_registered_reason"]))
+    if planning.get("activity"):
+        planning_rows.append((_("Vad du gör för att försörja dig"), planning["activity"]))
+    changes = data.get("changes", "").strip()
+    return [
+        {"step": Step.HOUSEHOLD, "title": _("Hushåll"), "rows": household},
+        {"step": Step.HOUSING, "title": _("Boende"), "rows": housing_rows},
+        {
+            "step": Step.INCOMES,
+            "title": _("Inkomster"),
+            "rows": incomes,
+            "empty": _("Inga inkomster"),
+        },
+        {"step": Step.COSTS, "title": _("Kostnader"), "rows": costs, "empty": _("Inga kostnader")},
+        {
+            "step": Step.ASSETS,
+            "title": _("Tillgångar"),
+            "rows": assets,
+            "empty": _("Inga tillgångar"),
+        },
+        {
+            "step": Step.OTHER_NEEDS,
+            "title": _("Övriga behov"),
+            "rows": needs,
+            "empty": _("Inga övriga behov"),
+        },
+        {
+            "step": Step.CHANGES,
+            "title": _("Förändringar"),
+            "rows": [(_("Beskrivning"), changes)] if changes else [],
+            "empty": _("Inget har ändrats"),
+        },
+        {"step": Step.PLANNING, "title": _("Planering"), "rows": planning_rows},
+    ]
