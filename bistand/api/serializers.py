@@ -307,6 +307,14 @@ class DecisionSerializer(ReadOnlyModelSerializer):
     decided_by = DeciderSerializer(
         read_only=True, allow_null=True, help_text="Handläggaren; null vid automatiserat beslut."
     )
+    four_eyes_approver = DeciderSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Handläggaren som godkände beslutet först när beloppet var över gränsen för "
+            "fyraögonsprincipen (decided_by godkände sedan och fattade beslutet); annars null."
+        ),
+    )
     automated = serializers.BooleanField(read_only=True)
     parameter_versions = ParameterVersionSerializer(many=True, read_only=True)
     items = DecisionItemSerializer(many=True, read_only=True)
@@ -322,6 +330,7 @@ class DecisionSerializer(ReadOnlyModelSerializer):
             "amount_kr",
             "decided_at",
             "decided_by",
+            "four_eyes_approver",
             "automated",
             "automated_function",
             "automated_function_version",

@@ -211,7 +211,7 @@ class DecisionViewSet(ReadOnlyViewSet):
                 application__in=access.applications_visible_to(self.request.user),
                 **self.filters(),
             )
-            .select_related("application", "decided_by")
+            .select_related("application", "decided_by", "four_eyes_approver")
             .prefetch_related("items")
             .order_by("-decided_at", "-pk")
         )

@@ -127,7 +127,12 @@ class DecisionAdmin(_OnVisibleApplications):
                 f"automatiserat beslut ({obj.automated_function} {obj.automated_function_version})"
             )
         user = obj.decided_by
-        return user.get_full_name() or user.get_username() if user else ""
+        who = user.get_full_name() or user.get_username() if user else ""
+        other = obj.four_eyes_approver
+        if other is not None:
+            first = other.get_full_name() or other.get_username()
+            who = f"{first} och {who} (fyraögonsprincipen)"
+        return who
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("decided_by")
+        return super().get_queryset(request).select_related("decided_by", "four_eyes_approver")

@@ -135,6 +135,17 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Under the four-eyes rule (``DecisionPolicy.four_eyes_limit_ore``) two caseworkers approve:
+    # this one gave the first approval (``workspace.FourEyesApproval``), ``decided_by`` the
+    # second, which made the decision. Empty when one approval sufficed.
+    four_eyes_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="godkänt även av (fyraögonsprincipen)",
+    )
     automated_function = models.CharField(max_length=100, blank=True)
     automated_function_version = models.CharField(max_length=20, blank=True)
     rules_version = models.CharField(max_length=20)

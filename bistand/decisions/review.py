@@ -469,7 +469,13 @@ def _decide(
             if (proposal.outcome, proposal.amount_ore) != (outcome, amount_ore):
                 proposal.outcome, proposal.amount_ore = outcome, amount_ore
                 proposal.save()
-            decision = decide_from_proposal(proposal, actor=actor, user=user, policy=policy)
+            decision = decide_from_proposal(
+                proposal,
+                actor=actor,
+                user=user,
+                policy=policy,
+                four_eyes_approver=first.approved_by if first is not None else None,
+            )
             item = decision.items.get()
             item.reasons = decision_reasons(proposal, outcome, amount_ore, why)
             item.save()

@@ -177,8 +177,12 @@ def decide_from_proposal(
     automated: bool = False,
     policy: DecisionPolicy | None = None,
     payee=None,
+    four_eyes_approver=None,
 ) -> Decision:
     """Decide an application as proposed, by a named caseworker or the automated function.
+
+    ``four_eyes_approver``: under the four-eyes rule, the caseworker whose first approval
+    ``user``'s second approval completes.
 
     Must run inside the transaction that moves the application to ``decided``; the
     OneToOne on the application makes a second decision impossible.
@@ -197,6 +201,7 @@ def decide_from_proposal(
         amount_ore=proposal.amount_ore,
         decided_at=timezone.now(),
         decided_by=None if automated else user,
+        four_eyes_approver=None if automated else four_eyes_approver,
         automated_function=AUTOMATED_FUNCTION if automated else "",
         automated_function_version=AUTOMATED_FUNCTION_VERSION if automated else "",
         rules_version=calculation.engine_version,

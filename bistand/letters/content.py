@@ -65,6 +65,7 @@ class DecidedBy:
     automated: bool
     name: str = ""  # the caseworker
     title: str = "handläggare"
+    four_eyes_name: str = ""  # the other caseworker who approved, under the four-eyes rule
     function: str = ""  # the automated decision function
     function_version: str = ""
     delegation_reference: str = ""
@@ -177,7 +178,20 @@ def decided_by(decision: Decision) -> DecidedBy:
             "Beslutsfattaren saknar namn; ett beslutsbrev ska visa vem som har fattat "
             "beslutet (förvaltningslagen 31 §). Lägg in handläggarens för- och efternamn."
         )
-    return DecidedBy(automated=False, name=name, rules_version=decision.rules_version)
+    other = decision.four_eyes_approver
+    four_eyes_name = other.get_full_name().strip() if other is not None else ""
+    if other is not None and not four_eyes_name:
+        raise LetterError(
+            "Handläggaren som godkände beslutet först (fyraögonsprincipen) saknar namn; "
+            "brevet ska visa vilka som har fattat beslutet (förvaltningslagen 31 §). Lägg in "
+            "handläggarens för- och efternamn."
+        )
+    return DecidedBy(
+        automated=False,
+        name=name,
+        four_eyes_name=four_eyes_name,
+        rules_version=decision.rules_version,
+    )
 
 
 def letter_content(decision: Decision) -> LetterContent:

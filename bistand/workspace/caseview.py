@@ -467,14 +467,18 @@ def decided_by(decision: Decision) -> str:
     if decision.automated:
         return f"{decision.automated_function} {decision.automated_function_version}".strip()
     user = decision.decided_by
-    return (user.get_full_name() or user.get_username()) if user else ""
+    who = (user.get_full_name() or user.get_username()) if user else ""
+    other = decision.four_eyes_approver
+    if other is not None:  # the four-eyes rule: both, the first approver first
+        who = f"{other.get_full_name() or other.get_username()} och {who}"
+    return who
 
 
 def earlier_months(application: Application) -> list[EarlierMonth]:
     others = (
         Application.objects.filter(case_id=application.case_id)
         .exclude(pk=application.pk)
-        .select_related("decision__decided_by")
+        .select_related("decision__decided_by", "decision__four_eyes_approver")
         .order_by("-month", "-pk")
     )
     out = []
@@ -499,7 +503,7 @@ def decision_of(application: Application) -> Decision | None:
         return None
     return (
         Decision.objects.filter(application=application)
-        .select_related("decided_by")
+        .select_related("decided_by", "four_eyes_approver")
         .prefetch_related("items")
         .first()
     )

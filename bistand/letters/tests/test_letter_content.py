@@ -176,3 +176,23 @@ def test_letters_never_recompute(caseworker_decision, monkeypatch):
     monkeypatch.setattr("bistand.rules.calculation.calculate", no_calculation)
     monkeypatch.setattr("bistand.rules.calculation.calculate_json", no_calculation)
     assert GRANTED in letter_text(caseworker_decision)
+
+
+def test_a_four_eyes_decision_names_both_caseworkers(db):
+    second = make_caseworker(username="obeck", first="Olle", last="Beck")
+    decision = make_decision(caseworker=second)
+    decision.four_eyes_approver = make_caseworker()  # Karin Berg approved first
+    decision.save()
+    text = letter_text(decision)
+    assert "Beslutet har fattats av Olle Beck, handläggare" in text
+    assert (
+        "Beslutet har därför först godkänts av Karin Berg, handläggare, och sedan av Olle Beck."
+        in text
+    )
+
+
+def test_a_four_eyes_approver_without_a_name_is_refused(caseworker_decision):
+    caseworker_decision.four_eyes_approver = make_caseworker(username="anonym", first="", last="")
+    caseworker_decision.save()
+    with pytest.raises(LetterError, match="fyraögonsprincipen"):
+        services.render_html(caseworker_decision)

@@ -11,6 +11,8 @@ from bistand.audit.services import verify_chain
 from bistand.cases.models import State
 from bistand.decisions import review
 from bistand.decisions.models import CalculationSnapshot, Decision, DecisionPolicy
+from bistand.letters.services import render_html
+from bistand.letters.tests.conftest import pdf_text
 from bistand.payments.models import PaymentOrder
 from bistand.workspace.models import (
     Adjustment,
@@ -320,8 +322,29 @@ def test_four_eyes_needs_a_second_different_caseworker(client, world, ready):
     assert "Beslutet är fattat" in response.content.decode()
     decision = Decision.objects.get(application=ready)
     assert decision.decided_by == bo
+    assert decision.four_eyes_approver == anna
     event = AuditEvent.objects.get(action="decision.second_approval")
     assert event.data["first_approver"] == anna.pk
+    # The case view and the letter name both approvers, the first first.
+    assert "av Anna Testsson och Bo Testsson" in page(client, ready)
+    letter = pdf_text(bytes(decision.letter.pdf))
+    assert "Beslutet har fattats av Bo Testsson, handläggare" in letter
+    assert "först godkänts av Anna Testsson, handläggare, och sedan av Bo Testsson" in letter
+
+
+def test_below_the_four_eyes_limit_one_approval_decides_and_names_one(client, world, ready):
+    anna = world.users["anna"]
+    proposal = proposal_of(ready)
+    DecisionPolicy.objects.filter(municipality=ready.case.municipality).update(
+        four_eyes_limit_ore=proposal.amount_ore
+    )
+    result = review.approve(proposal, user=anna)
+    assert result.first_approval is None
+    assert (result.decision.decided_by, result.decision.four_eyes_approver) == (anna, None)
+    assert not FourEyesApproval.objects.exists()
+    letter = render_html(result.decision)
+    assert "Beslutet har fattats av Anna Testsson, handläggare" in letter
+    assert "först godkänts" not in letter
 
 
 def test_four_eyes_first_approval_lapses_when_the_proposal_changes(world, ready):
@@ -351,8 +374,7 @@ def test_four_eyes_applies_to_a_partial_refusal_above_the_limit(world, ready):
     result = review.confirm_first_approval(first.first_approval, user=bo)
     assert (result.decision.outcome, result.decision.amount_ore) == ("partial", 500000)
     assert "Skäl A." in result.decision.items.get().reasons
-    # Below the limit no second approval is needed.
-    assert review.refuse is not None
+    assert (result.decision.decided_by, result.decision.four_eyes_approver) == (bo, anna)
 
 
 def test_setting_an_income_to_zero_in_the_form_removes_it(client, world, ready):
