@@ -343,3 +343,56 @@ def test_the_login_logs_are_read_by_the_auditor_and_lockouts_lifted_by_the_admin
     client.force_login(administrator)
     assert client.get("/admin/axes/accessattempt/").status_code == 200
     assert client.get("/admin/audit/auditevent/").status_code == 403
+
+
+def test_changing_the_local_guidelines_and_renaming_a_unit_are_logged(client, administrator, north):
+    client.force_login(administrator)
+    municipality = Municipality.objects.get(code="exempelkommun")
+    url = f"/admin/cases/municipality/{municipality.pk}/change/"
+    data = form_data(client.get(url))
+    assert data["guidelines"] == "exempelkommun"
+    data["guidelines"] = ""  # riksnorm only
+    assert client.post(url, data).status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.guidelines == ""
+
+    url = f"/admin/cases/unit/{north.pk}/change/"
+    data = form_data(client.get(url))
+    data["name"] = "Enhet Norr"
+    assert client.post(url, data).status_code == 302
+
+    guidelines, unit = settings_events()
+    assert guidelines.subject == f"cases.municipality:{municipality.pk}"
+    assert guidelines.data["values"] == {"guidelines": ""}
+    assert guidelines.actor == f"user:{administrator.pk}:ali"
+    assert unit.subject == f"cases.unit:{north.pk}"
+    assert (unit.data["operation"], unit.data["values"]) == ("change", {"name": "Enhet Norr"})
+
+
+def test_a_superuser_adding_and_deleting_a_decision_policy_is_logged(admin_client):
+    other = Municipality.objects.create(code="nykommun", name="Nykommun")
+    DecisionPolicy.objects.filter(municipality=other).delete()
+    data = form_data(admin_client.get("/admin/decisions/decisionpolicy/add/"))
+    data.update(municipality=str(other.pk), stickprov_percent="5", four_eyes_limit_ore="2000000")
+    response = admin_client.post("/admin/decisions/decisionpolicy/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    policy = DecisionPolicy.objects.get(municipality=other)
+    url = f"/admin/decisions/decisionpolicy/{policy.pk}/delete/"
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not DecisionPolicy.objects.filter(pk=policy.pk).exists()
+
+    added, deleted = settings_events()
+    assert added.data["operation"] == "add" and added.data["object_id"] == policy.pk
+    assert added.data["values"]["four_eyes_limit_ore"] == 2000000
+    assert added.data["values"]["municipality"] == other.pk
+    assert (deleted.data["operation"], deleted.data["object_id"]) == ("delete", policy.pk)
+    assert deleted.subject == f"decisions.decisionpolicy:{policy.pk}"
+
+
+def test_an_administrator_cannot_add_or_delete_a_decision_policy(client, administrator, policy):
+    client.force_login(administrator)
+    assert client.get("/admin/decisions/decisionpolicy/add/").status_code == 403
+    url = f"/admin/decisions/decisionpolicy/{policy.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert DecisionPolicy.objects.filter(pk=policy.pk).exists()
+    assert settings_events() == []
