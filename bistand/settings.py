@@ -85,8 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Swedish unless the visitor chose English (the language form, a cookie) or asks for it.
-    "django.middleware.locale.LocaleMiddleware",
+    # Swedish unless the visitor chose English with the language form (a cookie).
+    "bistand.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

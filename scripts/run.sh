@@ -12,6 +12,16 @@ PORT=${BISTAND_PORT:-8000}
 
 SIMULATOR_PORT=${BISTAND_SIMULATOR_PORT:-8001}
 export BISTAND_REGISTER_SIMULATOR_URL=${BISTAND_REGISTER_SIMULATOR_URL:-http://127.0.0.1:$SIMULATOR_PORT}
+# Applicants' e-legitimation: a local OpenID Connect provider with the demo identities
+# (oidc-provider-mock, a development dependency) unless a real broker is configured.
+EID_PORT=${BISTAND_EID_PORT:-8002}
+LOCAL_EID=0
+if [ -z "${BISTAND_EID_OIDC_ISSUER:-}" ]; then
+    LOCAL_EID=1
+    export BISTAND_EID_OIDC_ISSUER=http://127.0.0.1:$EID_PORT
+    export BISTAND_EID_OIDC_CLIENT_ID=bistand-demo
+    export BISTAND_EID_OIDC_CLIENT_SECRET=demo
+fi
 
 set -m  # job control: each background process leads its own process group
 pids=()
@@ -46,14 +56,25 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-# 2. The database and the demo data (households are registered in the simulator too).
+# 2. The local e-ID provider, with the demo applicants as predefined identities.
+if [ "$LOCAL_EID" = 1 ]; then
+    eid_args=()
+    while IFS= read -r claims; do
+        eid_args+=(--user-claims "$claims")
+    done < <("$BIN/python" -m bistand.eservice.demo)
+    start e-id "$BIN/python" -W ignore -m oidc_provider_mock --host 127.0.0.1 --port "$EID_PORT" \
+        --require-nonce "${eid_args[@]}"
+fi
+
+# 3. The database and the demo data (households are registered in the simulator too).
 "$BIN/bistand" migrate --noinput
 "$BIN/bistand" demo
 
-# 3. The robot's worker and the web server.
+# 4. The robot's worker and the web server.
 start worker "$BIN/bistand" worker
 start server "$BIN/bistand" runserver "$HOST:$PORT"
 
-echo "==> Bistånd on http://$HOST:$PORT/ (admin: admin/admin); Ctrl-C stops everything"
+echo "==> Bistånd on http://$HOST:$PORT/ (admin: admin/admin; staff: /konto/logga-in/;"
+echo "    applicants: http://$HOST:$PORT/mina-sidor/ with the demo e-ID); Ctrl-C stops everything"
 # Stop everything as soon as any one process ends.
 wait -n

@@ -10,12 +10,14 @@ from typing import ClassVar
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bistand.cases import personnummer as pnr
 from bistand.cases.models import Role
 
 from .models import AttachmentKind
+from .services import age_on
 
 MAX_AMOUNT = Decimal("1000000")
 
@@ -117,6 +119,8 @@ class HouseholdForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=role,
             )
+            if age_on(member["personnummer"], timezone.localdate()) >= 21:
+                continue
             self.fields[f"days_{i}"] = forms.IntegerField(
                 label=_("Om barnet bor hos dig en del av månaden: hur många dagar?"),
                 help_text=_("Lämna tomt om barnet bor hos dig hela månaden."),
@@ -127,7 +131,11 @@ class HouseholdForm(forms.Form):
             )
 
     def member_fields(self):
-        return [(self[f"role_{i}"], self[f"days_{i}"]) for i in range(len(self.others))]
+        """(role, days) per person; days only for the young (a child may live here part time)."""
+        return [
+            (self[f"role_{i}"], self[f"days_{i}"] if f"days_{i}" in self.fields else None)
+            for i in range(len(self.others))
+        ]
 
     def clean(self):
         data = super().clean()
@@ -152,7 +160,7 @@ class HouseholdForm(forms.Form):
         for i, member in enumerate(self.others):
             role = data[f"role_{i}"]
             entry = {"personnummer": member["personnummer"], "role": role}
-            if role == Role.CHILD and data.get(f"days_{i}"):
+            if role == Role.CHILD and data.get(f"days_{i}"):  # only asked of the young
                 entry["days"] = data[f"days_{i}"]
             if member.get("from_register"):
                 entry["from_register"] = True
@@ -219,7 +227,7 @@ class IncomeRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("type") and not data.get("amount"):
+        if data.get("type") and not data.get("amount") and "amount" not in self.errors:
             self.add_error("amount", _("Skriv beloppet."))
         if data.get("amount") and not data.get("type"):
             self.add_error("type", _("Välj vilken typ av inkomst det är."))
@@ -294,7 +302,7 @@ class NeedRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("description") and not data.get("amount"):
+        if data.get("description") and not data.get("amount") and "amount" not in self.errors:
             self.add_error("amount", _("Skriv ungefär vad det kostar."))
         if data.get("amount") and not data.get("description"):
             self.add_error("description", _("Skriv vad pengarna behövs till."))

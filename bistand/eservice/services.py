@@ -203,7 +203,7 @@ def prefill(person: Person, month: str) -> dict[str, Any]:
         for number in record_.get("persons", []):
             if number == person.personnummer:
                 continue
-            age = _age(number, Month.parse(month).first_day)
+            age = age_on(number, Month.parse(month).first_day)
             if age < 18:
                 role = Role.CHILD
             elif not partner_named:
@@ -214,7 +214,8 @@ def prefill(person: Person, month: str) -> dict[str, Any]:
     return data
 
 
-def _age(number: str, on: date) -> int:
+def age_on(number: str, on: date) -> int:
+    """Age in whole years on a day, from the personnummer's birth date."""
     born = pnr.birth_date(number)
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -550,3 +551,122 @@ def send_message(
         data={"from_applicant": person is not None, "length": len(body)},
     )
     return message
+
+
+# --------------------------------------------------------------------------- Mina sidor
+
+
+def record_view(person: Person, application: Application, view: str, **data: Any) -> None:
+    """The applicant saw personal data of the case (an application, a decision, a file)."""
+    record(
+        "eservice.viewed",
+        actor=actor_for(person),
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data={"view": view, **data},
+    )
+
+
+def open_completion_request(application: Application):
+    """The caseworker's unanswered request for completion, if the application waits for one."""
+    from bistand.workspace.models import CompletionRequest
+
+    if application.state != State.COMPLETION_REQUESTED:
+        return None
+    return (
+        CompletionRequest.objects.filter(application=application, answered_at__isnull=True)
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def store_attachment(person: Person, upload, kind: str, *, application: Application):
+    """A file (already checked by ``forms.AttachmentForm``) added to a submitted application,
+    stored outside the web root like the draft's attachments."""
+    from .models import Attachment
+
+    if application.attachments.count() >= settings.ATTACHMENTS_PER_APPLICATION:
+        raise EserviceError("Du kan inte lägga till fler bilagor till den här ansökan.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (upload.name or "bilaga").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(
+        application=application,
+        uploaded_by=person,
+        kind=kind,
+        filename=name,
+        content_type=getattr(upload, "detected_type", "application/octet-stream"),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    record(
+        "eservice.attachment_added",
+        actor=actor_for(person),
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data={"attachment": attachment.pk, "kind": kind, "bytes": attachment.size},
+    )
+    return attachment
+
+
+def answer_completion_with(
+    application: Application, person: Person, text: str, *, upload=None, kind: str = ""
+):
+    """``answer_completion`` with an optional file: both are stored, or neither."""
+    stored = []
+    try:
+        with transaction.atomic():
+            request = answer_completion(application, person, text)
+            if upload is not None:
+                stored.append(store_attachment(person, upload, kind, application=application))
+    except Exception:
+        for attachment in stored:  # the row rolled back; the file must not stay behind
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return request
+
+
+def unread_messages(person: Person):
+    """Staff messages in the person's cases that no one in the household has read yet."""
+    households = HouseholdMember.objects.filter(person=person, role__in=ADULT_ROLES).values(
+        "household_id"
+    )
+    return Message.objects.filter(
+        case__household_id__in=households, from_applicant=False, read_at__isnull=True
+    )
+
+
+def mark_read(case: Case, person: Person) -> int:
+    """The applicant has seen the case's thread: staff messages count as read."""
+    changed = Message.objects.filter(
+        case=case, from_applicant=False, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if changed:
+        record(
+            "eservice.messages_read",
+            actor=actor_for(person),
+            case_id=case.pk,
+            subject=f"case:{case.pk}",
+            data={"messages": changed},
+        )
+    return changed
+
+
+def decision_due(application: Application):
+    """When the applicant can expect the decision: the municipality's goal is within 24 hours
+    of submission, counted on working days (Monday to Friday; Friday afternoon gives Monday
+    afternoon, the weekend gives Monday). None before submission."""
+    if application.submitted_at is None:
+        return None
+    submitted = timezone.localtime(application.submitted_at)
+    if submitted.weekday() >= 5:  # sent at the weekend: by the end of Monday
+        monday = submitted + timedelta(days=7 - submitted.weekday())
+        return monday.replace(hour=23, minute=59, second=0, microsecond=0)
+    due = submitted + timedelta(days=1)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    return due

@@ -8,6 +8,7 @@ import pytest
 
 from bistand.cases.models import Application, State
 from bistand.cases.seeding import get_municipality
+from bistand.eservice.demo import AF_REGISTERED
 from bistand.eservice.models import Cosignature, Draft, Signature
 from bistand.eservice.services import months_open
 
@@ -42,7 +43,7 @@ def household(register_simulator):
                         "persons": [anna, bo, child],
                     },
                 ],
-                "AF": [{"kind": "registration", "registered": True, "planning_active": True}],
+                "AF": [AF_REGISTERED],
             },
         )
     get_municipality()

@@ -163,6 +163,15 @@ class Command(BaseCommand):
             municipality=seeding.get_municipality(automated=True),
             simulator=client,
         )
+        from bistand.eservice import demo as eservice_demo
+        from bistand.eservice.services import months_open
+
+        for open_month in months_open(today):
+            eservice_demo.register(client, open_month)
+        self.stdout.write(
+            "Demo applicants (log in at /mina-sidor/ with the local e-ID provider): "
+            + "; ".join(f"{a.login_name} ({a.about})" for a in eservice_demo.DEMO_APPLICANTS)
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo households in Exempelkommun: {result.submitted} applications for {month} "

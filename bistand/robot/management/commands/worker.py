@@ -7,8 +7,12 @@ import time
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from bistand.eservice import services as cosignatures
 from bistand.robot import recovery
 from bistand.robot.pipeline import worker_id
+
+#: How often the worker reminds partners who have not signed and withdraws expired ones.
+HOUSEKEEPING_SECONDS = 300
 
 
 class Command(BaseCommand):
@@ -38,10 +42,19 @@ class Command(BaseCommand):
         if not until_idle:
             worker.configure_signals()
         requeued_here: set[int] = set()
+        housekeeping_at = 0.0
         while True:
             requeued = recovery.requeue_stalled(requeued_here)
             if requeued:
                 self.stdout.write(f"köar om {requeued} ansökningar som kön hade tappat")
+            if time.monotonic() - housekeeping_at >= HOUSEKEEPING_SECONDS:
+                housekeeping_at = time.monotonic()
+                done = cosignatures.remind_and_expire()
+                if any(done.values()):
+                    self.stdout.write(
+                        f"medsökande: {done['reminded']} påminda, {done['expired']} ansökningar "
+                        "återkallade (ingen underskrift i tid)"
+                    )
             worker.run()  # batch mode: returns when the queue is empty
             if not worker.running:
                 break
