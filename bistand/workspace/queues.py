@@ -1,8 +1,14 @@
 """The caseworker's queues: which applications wait for whom, filtered and sorted.
 
-Every queue starts from ``access.applications_visible_to(user)``; the counts of all queues
-come from one aggregate query, and a page of rows from one query (plus the pager's count),
-however many rows are shown.
+Every queue starts from the cases ``access.cases_visible_to(user)`` returns; the counts of all
+queues come from one aggregate query, and a page of rows from one query (plus the pager's
+count), however many rows are shown.
+
+Speed with many cases (docs/performance.md): a caseworker's unit has tens of thousands of
+cases but only a few thousand open applications. So the queues ask for open applications (the
+state index) and check each one's case by primary key (``visible_applications``: a correlated
+``EXISTS``), rather than ``case_id IN (every case the user sees)``, which makes the database
+list all those cases first and, on SQLite without statistics, walk every application of them.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bistand.cases import personnummer as pnr
@@ -152,10 +158,22 @@ class Filters:
         return controls
 
 
+def visible_applications(user) -> QuerySet[Application]:
+    """The applications of the cases the user sees (``access.cases_visible_to``), as a check
+    per application row (see the module's docstring)."""
+    if not access.roles(user):
+        return Application.objects.none()
+    cases = access.cases_visible_to(user).filter(pk=OuterRef("case_id"))
+    return Application.objects.filter(Exists(cases))
+
+
 def counts(user, filters: Filters) -> dict[str, int]:
     """How many rows each queue has with these filters: one query for the applications' queues,
     one for stickprov."""
-    applications = filters.apply(access.applications_visible_to(user), user)
+    # Every application queue is of open applications: asking for them first lets the database
+    # start from the state index instead of all the unit's applications.
+    open_applications = visible_applications(user).filter(state__in=OPEN_STATES)
+    applications = filters.apply(open_applications, user)
     totals = applications.aggregate(
         **{
             queue.slug: Count("pk", filter=queue.condition)
@@ -168,23 +186,36 @@ def counts(user, filters: Filters) -> dict[str, int]:
 
 
 def rows(user, queue: Queue, filters: Filters) -> QuerySet[Application]:
-    applications = filters.apply(access.applications_visible_to(user), user).filter(queue.condition)
+    applications = filters.apply(visible_applications(user), user).filter(queue.condition)
     return applications.select_related("case__unit", "proposal", "assignment__user").order_by(
         *SORTS[filters.sort][1]
     )
 
 
 def pending_controls(user) -> QuerySet[StickprovControl]:
+    visible = visible_applications(user).filter(pk=OuterRef("decision__application_id"))
     return (
-        StickprovControl.objects.filter(
-            outcome=ControlOutcome.PENDING,
-            decision__application__in=access.applications_visible_to(user),
-        )
+        StickprovControl.objects.filter(Exists(visible), outcome=ControlOutcome.PENDING)
         .select_related(
             "draw", "decision__application__case__unit", "decision__decided_by", "decision"
         )
         .order_by("draw__month", "decision__decided_at", "pk")
     )
+
+
+def months(user, limit: int = 24) -> list[str]:
+    """The months (ÅÅÅÅ-MM, latest first) the month filter offers: those with an open
+    application or a pending stickprov control the user sees, i.e. with something in a queue."""
+    open_months = (
+        visible_applications(user)
+        .filter(state__in=OPEN_STATES)
+        .order_by()
+        .values_list("month", flat=True)
+    )
+    control_months = (
+        pending_controls(user).order_by().values_list("decision__application__month", flat=True)
+    )
+    return sorted(set(open_months.union(control_months)), reverse=True)[:limit]
 
 
 @dataclass(frozen=True)

@@ -126,12 +126,7 @@ def queue_list(request, queue: str = "att-besluta"):
         if access.roles(user) & access.MUNICIPALITY_WIDE
         else staff.units.all()
     ).order_by("name")
-    months = list(
-        access.applications_visible_to(user)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .distinct()[:24]
-    )
+    months = queues.months(user)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(

@@ -17,7 +17,7 @@ from bistand.decisions import review, stickprov
 from bistand.decisions.models import StickprovControl
 from bistand.workspace import queues
 
-from .conftest import declared, proposal_of
+from .conftest import HIDDEN, declared, proposal_of
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,32 @@ def test_queue_queries_do_not_grow_with_the_rows(
         client.get("/handlaggning/")
     with django_assert_max_num_queries(15):
         client.get("/handlaggning/ko/stickprov/")
+
+
+def test_the_month_filter_offers_months_with_something_in_a_queue(world, mixed):
+    anna, auditor = world.users["anna"], world.users["auditor"]
+    # March is decided (the households' history): nothing of it waits, so it is not offered.
+    assert queues.months(anna) == ["2025-04"]
+    # Once March's decisions are drawn for stickprov, March has pending controls.
+    stickprov.draw(
+        mixed["ready"].case.municipality, "2025-03", actor=Actor.system("test"), percent=100
+    )
+    assert queues.months(anna) == ["2025-04", "2025-03"]
+    assert queues.months(auditor) == ["2025-04", "2025-03"]
+    # Someone who sees no case is offered no month.
+    assert queues.months(world.users["norole"]) == []
+
+
+def test_the_queues_show_exactly_the_applications_access_allows(world, mixed):
+    """The queues check visibility per row (speed); it must be the same set as the rule."""
+    hidden = world.household(
+        "hidden", world.north, applicant=HIDDEN, partner=None, child=None, protected=True
+    )
+    world.apply(hidden)
+    for name in ("anna", "syd", "lead", "auditor", "cleared", "norole"):
+        user = world.users[name]
+        expected = set(queues.access.applications_visible_to(user).values_list("pk", flat=True))
+        assert set(queues.visible_applications(user).values_list("pk", flat=True)) == expected
+    cleared = set(queues.visible_applications(world.users["cleared"]).values_list("pk", flat=True))
+    anna = set(queues.visible_applications(world.users["anna"]).values_list("pk", flat=True))
+    assert cleared - anna == set(hidden.applications.values_list("pk", flat=True))
