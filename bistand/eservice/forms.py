@@ -185,7 +185,10 @@ HOUSING_TYPES = [
 
 class HousingForm(forms.Form):
     type = forms.ChoiceField(
-        label=_("Hur bor du?"), choices=HOUSING_TYPES, widget=forms.RadioSelect
+        label=_("Hur bor du?"),
+        choices=HOUSING_TYPES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj hur du bor.")},
     )
     rooms = forms.IntegerField(
         label=_("Antal rum (utom kök)"), min_value=0, max_value=20, required=False
@@ -334,6 +337,7 @@ class PlanningForm(forms.Form):
         choices=[("yes", _("Ja")), ("no", _("Nej"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Svara ja eller nej.")},
     )
     activity = forms.CharField(
         label=_("Vad gör du för att kunna försörja dig själv?"),

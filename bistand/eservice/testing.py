@@ -36,13 +36,16 @@ def eid(settings, eid_provider):
     return eid_provider
 
 
-def register_identity(provider: str, personnummer: str, **claims) -> str:
-    """A test identity at the provider: its ``sub`` and claims (the personnummer claim)."""
+def register_identity(
+    provider: str, personnummer: str, *, with_personnummer: bool = True, **claims
+) -> str:
+    """A test identity at the provider: its ``sub`` and claims (the personnummer claim unless
+    ``with_personnummer`` is false)."""
     from django.conf import settings
 
     digits = personnummer.replace("-", "")
-    sub = f"test-{digits}"
-    body = {settings.EID_OIDC_CLAIM: digits, **claims}
+    sub = f"test-{digits}" + ("" if with_personnummer else "-utan")
+    body = {**({settings.EID_OIDC_CLAIM: digits} if with_personnummer else {}), **claims}
     httpx.put(f"{provider}/users/{sub}", json=body, timeout=10).raise_for_status()
     return sub
 
