@@ -23,4 +23,11 @@ urlpatterns = [
     # Mina sidor (views/minasidor.py)
     path("", minasidor.home, name="home"),
     path("ansokan/<int:pk>/", minasidor.application, name="application"),
+    path("ansokan/<int:pk>/beslut/", minasidor.decision, name="decision"),
+    path("ansokan/<int:pk>/beslut.pdf", minasidor.decision_pdf, name="decision-pdf"),
+    path(
+        "ansokan/<int:pk>/bilagor/<int:attachment_pk>/",
+        minasidor.attachment,
+        name="attachment",
+    ),
 ]
