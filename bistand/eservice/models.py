@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
 
 from bistand.cases.models import Application, ApplicationKind, Case, Person, Role
 
@@ -24,15 +25,15 @@ from bistand.cases.models import Application, ApplicationKind, Case, Person, Rol
 class Step(models.TextChoices):
     """The application's steps, in order (docs/eservice.md)."""
 
-    HOUSEHOLD = "hushall", "Hushåll"
-    HOUSING = "boende", "Boende"
-    INCOMES = "inkomster", "Inkomster"
-    COSTS = "kostnader", "Kostnader"
-    ASSETS = "tillgangar", "Tillgångar"
-    OTHER_NEEDS = "ovriga-behov", "Övriga behov"
-    CHANGES = "forandringar", "Förändringar"
-    PLANNING = "planering", "Planering"
-    ATTACHMENTS = "bilagor", "Bilagor"
+    HOUSEHOLD = "hushall", _("Hushåll")
+    HOUSING = "boende", _("Boende")
+    INCOMES = "inkomster", _("Inkomster")
+    COSTS = "kostnader", _("Kostnader")
+    ASSETS = "tillgangar", _("Tillgångar")
+    OTHER_NEEDS = "ovriga-behov", _("Övriga behov")
+    CHANGES = "forandringar", _("Förändringar")
+    PLANNING = "planering", _("Planering")
+    ATTACHMENTS = "bilagor", _("Bilagor")
 
 
 class Draft(models.Model):
@@ -142,11 +143,11 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class AttachmentKind(models.TextChoices):
-    RENT = "rent", "Hyresavi eller hyreskontrakt"
-    INCOME = "income", "Lönebesked eller annat inkomstbesked"
-    COST = "cost", "Kvitto eller faktura"
-    MEDICAL = "medical", "Läkarintyg"
-    OTHER = "other", "Annat"
+    RENT = "rent", _("Hyresavi eller hyreskontrakt")
+    INCOME = "income", _("Lönebesked eller annat inkomstbesked")
+    COST = "cost", _("Kvitto eller faktura")
+    MEDICAL = "medical", _("Läkarintyg")
+    OTHER = "other", _("Annat")
 
 
 class Attachment(models.Model):
