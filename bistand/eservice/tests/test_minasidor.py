@@ -395,3 +395,31 @@ def test_an_idle_session_expires(client, eid_login, decided, settings):
         assert response.status_code == 302
         assert response["Location"].startswith("/mina-sidor/logga-in/?next=")
         assert client.get("/mina-sidor/").status_code == 302
+
+
+def test_waiting_for_the_partner_s_signature(client, eid_login, family):
+    from datetime import timedelta as days
+
+    from django.utils import timezone
+
+    from bistand.eservice.models import Cosignature
+
+    application = Application.objects.create(
+        case=family, month=MONTH, kind="repeat", declared=declared()
+    )
+    transition(application, State.AWAITING_COSIGNATURE, actor=TEST)
+    Cosignature.objects.create(
+        application=application,
+        partner=Person.objects.get(personnummer=PARTNER),
+        expires_at=timezone.now() + days(days=7),
+    )
+    eid_login(client, PARTNER)
+    assert "väntar på din underskrift" in page(client, "/mina-sidor/")
+    html = page(client, f"/mina-sidor/ansokan/{application.pk}/")
+    assert "Ansökan väntar på din underskrift." in html
+    assert f'href="/mina-sidor/underskrift/{application.pk}/"' in html
+    assert "Du får beslut senast" not in html
+    eid_login(client, APPLICANT)
+    html = page(client, f"/mina-sidor/ansokan/{application.pk}/")
+    assert "Ansökan skickas in när medsökande har loggat in" in html
+    assert "Väntar på underskrift" in page(client, "/mina-sidor/")

@@ -309,8 +309,6 @@ def application(request, pk: int):
                     )
         else:
             return redirect("eservice:application", found.pk)
-    else:
-        services.record_view(person, found, "eservice.application")
     thread = list(
         Message.objects.filter(case=found.case)
         .select_related("application")
@@ -329,6 +327,7 @@ def application(request, pk: int):
     pending = (
         getattr(found, "cosignature", None) if found.state == State.AWAITING_COSIGNATURE else None
     )
+    services.record_view(person, found, "eservice.application")
     errors = _errors(
         answer_form if answer_form.is_bound else None,
         attachment_form if attachment_form.is_bound else None,
