@@ -267,3 +267,114 @@ def log_in(page, user, *, then: str = "/handlaggning/") -> None:
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(f"**{then}")
+
+
+# --------------------------------------------------------------------------- the e-service
+
+#: A couple and their child (valid test personnummer), and the phone the e-service must fit.
+ANNA = "19850412-2386"  # sökande
+BO = "19830715-1236"  # medsökande
+CHILD = "20150303-2383"
+PHONE = {"width": 375, "height": 667}
+
+
+@dataclass
+class Couple:
+    """Anna and Bo at one address with their child, according to folkbokföringen, and the
+    local OIDC provider where both have an e-legitimation."""
+
+    month: str
+    provider: str
+    anna: str
+    bo: str
+    child: str
+    subs: dict[str, str] = field(default_factory=dict)  # personnummer → the provider's sub
+
+
+@pytest.fixture
+def couple(live_server, register_simulator, eid) -> Couple:
+    """The e-service pointed at the local OIDC provider (``eid``) and the register simulator;
+    Exempelkommun exists; Anna and Bo are registered at the provider."""
+    from bistand.cases import personnummer
+    from bistand.cases.seeding import get_municipality
+    from bistand.eservice.services import months_open
+    from bistand.eservice.testing import register_identity
+
+    month = months_open()[0]
+    anna, bo, child = (personnummer.normalise(n) for n in (ANNA, BO, CHILD))
+    for number in (anna, bo):
+        register_simulator.put_person(
+            number,
+            month,
+            records={
+                "SKV": [
+                    {"kind": "protected_identity", "protected": False},
+                    {
+                        "kind": "population_register",
+                        "address_key": "a1b2c3d4e5f60718",
+                        "persons": [anna, bo, child],
+                    },
+                ],
+                "AF": [{"kind": "registration", "registered": True, "planning_active": True}],
+            },
+        )
+    get_municipality()
+    subs = {
+        anna: register_identity(eid, anna, given_name="Anna", family_name="Andersson"),
+        bo: register_identity(eid, bo, given_name="Bo", family_name="Berg"),
+    }
+    return Couple(month=month, provider=eid, anna=anna, bo=bo, child=child, subs=subs)
+
+
+def offline(context) -> None:
+    """Requests to anything but this machine fail at once (the OIDC provider's page asks a
+    CDN for its stylesheet; the network is closed and would only make it wait)."""
+    from urllib.parse import urlsplit
+
+    def route(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if host in ("localhost", "127.0.0.1", "::1"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """``new_page(**context_options)``: a page in a fresh browser context of its own (no
+    cookies: another person, another device), offline but for this machine."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{**browser_context_args, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        offline(context)
+        contexts.append(context)
+        return context.new_page()
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def eid_log_in(page, couple: Couple, personnummer: str, *, axe=None, then="/mina-sidor/"):
+    """Log in through the e-service's login page and the provider's authorisation page."""
+    from playwright.sync_api import expect
+
+    sub = couple.subs[personnummer]
+    page.goto(f"/mina-sidor/logga-in/?next={then}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Logga in")
+    if axe is not None:
+        axe(page)
+    page.get_by_role("link", name="Logga in med e-legitimation").click()
+    # The provider's own page (a stand-in for the e-ID broker's, not ours: not checked by axe).
+    page.wait_for_url(f"{couple.provider}/**")
+    page.get_by_placeholder("sub").fill(sub)
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    page.wait_for_url(f"**{then}")
