@@ -95,7 +95,11 @@ def queue_list(request, queue: str = "att-besluta"):
         listing = filters.apply_to_controls(queues.pending_controls(user))
     else:
         listing = queues.rows(user, current, filters)
-    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("sida"))
+    paginator = Paginator(listing, PAGE_SIZE)
+    # The counts query has already counted this queue under the same filters: the pager need
+    # not count it again (one query fewer over the queue's rows).
+    paginator.count = counts[current.slug]
+    page = paginator.get_page(request.GET.get("sida"))
     now = timezone.now()
     rows = []
     for item in page.object_list:

@@ -245,3 +245,22 @@ def test_the_queues_show_exactly_the_applications_access_allows(world, mixed):
     cleared = set(queues.visible_applications(world.users["cleared"]).values_list("pk", flat=True))
     anna = set(queues.visible_applications(world.users["anna"]).values_list("pk", flat=True))
     assert cleared - anna == set(hidden.applications.values_list("pk", flat=True))
+
+
+def test_pages_of_a_queue(client, world, mixed, monkeypatch):
+    """The pager takes the queue's count from the counts query; the pages still add up."""
+    monkeypatch.setattr("bistand.workspace.views.PAGE_SIZE", 2)
+    client.force_login(world.users["anna"])
+    first = client.get("/handlaggning/").content.decode()
+    second = client.get("/handlaggning/?sida=2").content.decode()
+    assert "Att besluta: 3 ansökningar, sida 1 av 2" in first
+    assert "Att besluta: 3 ansökningar, sida 2 av 2" in second
+    assert len(listed(first)) == 2 and len(listed(second)) == 1
+    assert set(listed(first)) | set(listed(second)) == refs(
+        mixed["ready"], mixed["clean"], mixed["first"]
+    )
+    # Past the end: the last page.
+    assert listed(client.get("/handlaggning/?sida=9").content.decode()) == listed(second)
+    # Filtered, the count follows the filter.
+    flagged = client.get("/handlaggning/?flagga=INCOME_DIFFERS").content.decode()
+    assert "Att besluta: 1 ansökningar" in flagged
