@@ -41,11 +41,19 @@ class Command(BaseCommand):
 
         workspace_bench.add_arguments(sub)
 
+        from bistand.eservice import bench as eservice_bench
+
+        eservice_bench.add_arguments(sub)
+
     def handle(self, *args, **options):
         if options["what"] == "rules":
             self.bench_rules(options)
         elif options["what"] == "robot":
             self.bench_robot(options)
+        elif options["what"] == "eservice":
+            from bistand.eservice import bench as eservice_bench
+
+            eservice_bench.handle(options, self.stdout.write)
         else:
             from bistand.browser import bench as workspace_bench
 
