@@ -168,15 +168,19 @@ def test_timeline_from_submitted_to_paid(family):
         ("Utbetald", "todo", False),
     ]
     transition(application, State.SUBMITTED, actor=TEST)
-    labels = [label for label, _status, _at in steps(application)]
-    assert labels[:4] == [
-        "Inkommen",
-        "Under handläggning",
-        "Komplettering begärd",
-        "Komplettering inkommen",
+    handled_again = [
+        ("Inkommen", "done", True),
+        ("Under handläggning", "done", True),
+        ("Komplettering begärd", "done", True),
+        ("Komplettering inkommen", "current", True),
+        ("Beslut", "todo", False),
+        ("Utbetald", "todo", False),
     ]
+    assert steps(application) == handled_again
+    assert timeline(application)[3].note == "Ansökan handläggs igen."
     transition(application, State.ROBOT_PROCESSING, actor=TEST)
     transition(application, State.PROPOSAL_READY, actor=TEST)
+    assert steps(application) == handled_again
     transition(application, State.DECIDED, actor=TEST)
     assert steps(application)[-2:] == [("Beslut", "current", True), ("Utbetald", "todo", False)]
     transition(application, State.PAID, actor=TEST)

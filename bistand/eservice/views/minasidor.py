@@ -77,6 +77,7 @@ class Step:
     at: datetime | None
     status: str  # "done", "current" or "todo"
     note: str = ""
+    kind: str = ""  # one of PHASES, or what else happened: "cosign", "completion", ...
 
 
 def timeline(application: Application) -> list[Step]:
@@ -95,13 +96,15 @@ def timeline(application: Application) -> list[Step]:
             for earlier in PHASES[: PHASES.index(phase) + 1]:
                 reached.setdefault(earlier, t.at)
         if t.to_state == State.AWAITING_COSIGNATURE:
-            extra.append(Step(_("Väntar på underskrift av medsökande"), t.at, "done"))
+            extra.append(
+                Step(_("Väntar på underskrift av medsökande"), t.at, "done", kind="cosign")
+            )
         elif t.to_state == State.COMPLETION_REQUESTED:
-            extra.append(Step(_("Komplettering begärd"), t.at, "done"))
+            extra.append(Step(_("Komplettering begärd"), t.at, "done", kind="completion"))
         elif t.from_state == State.COMPLETION_REQUESTED and t.to_state == State.SUBMITTED:
-            extra.append(Step(_("Komplettering inkommen"), t.at, "done"))
+            extra.append(Step(_("Komplettering inkommen"), t.at, "done", kind="answered"))
         elif t.to_state == State.WITHDRAWN:
-            extra.append(Step(_("Återkallad"), t.at, "done", note=t.reason))
+            extra.append(Step(_("Återkallad"), t.at, "done", note=t.reason, kind="withdrawn"))
     current_phase = PHASE_OF.get(application.state)
     steps: list[Step] = []
     for phase in PHASES:
@@ -113,16 +116,23 @@ def timeline(application: Application) -> list[Step]:
             status = "done"
         else:
             status = "todo"
-        steps.append(Step(str(PHASE_LABEL[phase]), reached.get(phase), status))
+        steps.append(Step(str(PHASE_LABEL[phase]), reached.get(phase), status, kind=phase))
     if application.state == State.AWAITING_COSIGNATURE and extra:
         extra[-1].status = "current"
-    if application.state == State.COMPLETION_REQUESTED:
+    # Waiting for the applicant's completion, or handled again after the answer: the newest
+    # of those events is where the application is now, not the step first reached long ago.
+    now_at = {State.COMPLETION_REQUESTED: "completion"}
+    if any(step.kind == "answered" for step in extra):
+        now_at.update(dict.fromkeys(WAITING, "answered"))
+    if application.state in now_at:
         for step in steps:
             if step.status == "current":
                 step.status = "done"
         for step in reversed(extra):
-            if step.label == _("Komplettering begärd"):
+            if step.kind == now_at[application.state]:
                 step.status = "current"
+                if step.kind == "answered":
+                    step.note = _("Ansökan handläggs igen.")
                 break
     # The extra events in their place in time; steps not yet reached come last.
     dated = [s for s in steps + extra if s.at is not None]
