@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -427,3 +428,23 @@ def test_waiting_for_the_partner_s_signature(client, eid_login, family):
     html = page(client, f"/mina-sidor/ansokan/{application.pk}/")
     assert "Ansökan skickas in när medsökande har loggat in" in html
     assert "Väntar på underskrift" in page(client, "/mina-sidor/")
+
+
+def heading_levels(html: str) -> list[int]:
+    import re
+
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def test_headings_in_order_and_ids_unique(client, eid_login, decided):
+    import re
+
+    add_file(decided)
+    eid_login(client, APPLICANT)
+    for url in ("/mina-sidor/", f"/mina-sidor/ansokan/{decided.pk}/"):
+        html = page(client, url)
+        levels = heading_levels(html)
+        assert levels[0] == 1 and levels.count(1) == 1, url
+        assert all(b <= a + 1 for a, b in pairwise(levels)), (url, levels)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), url
