@@ -642,9 +642,9 @@ def unread_messages(person: Person):
 
 def mark_read(case: Case, person: Person) -> int:
     """The applicant has seen the case's thread: staff messages count as read."""
-    changed = Message.objects.filter(
-        case=case, from_applicant=False, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    changed = Message.objects.filter(case=case, from_applicant=False, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     if changed:
         record(
             "eservice.messages_read",
