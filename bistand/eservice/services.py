@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bistand.audit.services import Actor, record
 from bistand.cases import personnummer as pnr
@@ -38,7 +39,6 @@ from bistand.cases.models import (
 from bistand.cases.services import Member, get_or_create_person, open_case, submit
 from bistand.cases.services import validate_declared as validate_for_robot
 from bistand.cases.states import transition
-from bistand.rules.explain import month_sv
 from bistand.rules.period import Month
 
 from .models import Cosignature, Draft, Message, Signature, Step
@@ -73,7 +73,7 @@ def months_open(today: date | None = None) -> list[str]:
 def municipality() -> Municipality:
     found = Municipality.objects.filter(code=settings.MUNICIPALITY_CODE).first()
     if found is None:
-        raise EserviceError("E-tjänsten är inte öppen än. Kontakta kommunen.")
+        raise EserviceError(_("E-tjänsten är inte öppen än. Kontakta kommunen."))
     return found
 
 
@@ -125,7 +125,7 @@ def start_draft(person: Person, month: str) -> Draft:
     """The person's draft for the month: the open one, or a new one pre-filled from last
     month's application (återansökan) or from the population register (nyansökan)."""
     if month not in months_open():
-        raise EserviceError("Du kan ansöka för innevarande eller nästa månad.")
+        raise EserviceError(_("Du kan ansöka för innevarande eller nästa månad."))
     existing = Draft.objects.filter(person=person, month=month, application__isnull=True).first()
     if existing is not None:
         return existing
@@ -134,8 +134,8 @@ def start_draft(person: Person, month: str) -> Draft:
         live = case.applications.filter(month=month, state__in=LIVE_STATES).first()
         if live is not None:
             raise EserviceError(
-                f"Det finns redan en ansökan för {month_sv(month)} "
-                f"({live.get_state_display()}). Du hittar den på Mina sidor."
+                _("Det finns redan en ansökan för %(month)s. Du hittar den på Mina sidor.")
+                % {"month": month}
             )
     last = (
         case.applications.filter(month__lt=month, state__in=[State.DECIDED, State.PAID])
@@ -257,7 +257,7 @@ def save_step(draft: Draft, step: str, changes: dict[str, Any]) -> Draft:
 def nothing_changed(draft: Draft) -> Draft:
     """Återansökan in one step: last month's answers stand; every step counts as done."""
     if draft.kind != ApplicationKind.REPEAT:
-        raise EserviceError("Bara en återansökan kan utgå från förra månadens uppgifter.")
+        raise EserviceError(_("Bara en återansökan kan utgå från förra månadens uppgifter."))
     draft.data["changes"] = ""
     draft.steps_done = list(Step.values)
     draft.updated_at = timezone.now()
@@ -319,19 +319,20 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
     if draft.application_id:
         return draft.application
     if draft.person_id != person.pk:
-        raise EserviceError("Bara den som skrev ansökan kan skriva under den här.")
+        raise EserviceError(_("Bara den som skrev ansökan kan skriva under den här."))
     if missing_steps(draft):
-        raise EserviceError("Några steg är inte ifyllda än.")
+        raise EserviceError(_("Några steg är inte ifyllda än."))
     declared = for_robot(draft.data)
     try:
         validate_for_robot(declared)
     except ValidationError as exc:
         raise EserviceError(
-            "Ansökan har uppgifter som behöver rättas: " + "; ".join(exc.messages)
+            _("Ansökan har uppgifter som behöver rättas: %(errors)s")
+            % {"errors": "; ".join(exc.messages)}
         ) from None
     role = role_in(declared, person)
     if role not in ADULT_ROLES:
-        raise EserviceError("Du måste vara sökande eller medsökande i hushållet.")
+        raise EserviceError(_("Du måste vara sökande eller medsökande i hushållet."))
     key = str(draft.submission_key)
     try:
         with transaction.atomic():
@@ -371,7 +372,8 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
         if existing is not None:
             return existing
         raise EserviceError(
-            f"Det finns redan en ansökan för {month_sv(draft.month)}. Du hittar den på Mina sidor."
+            _("Det finns redan en ansökan för %(month)s. Du hittar den på Mina sidor.")
+            % {"month": draft.month}
         ) from None
     return application
 
@@ -423,21 +425,21 @@ def cosign(application: Application, person: Person, login: SignerLogin) -> Appl
     with transaction.atomic():
         pending = Cosignature.objects.select_for_update().filter(application=application).first()
         if pending is None or pending.partner_id != person.pk:
-            raise EserviceError("Den här ansökan väntar inte på din underskrift.")
+            raise EserviceError(_("Den här ansökan väntar inte på din underskrift."))
         if pending.signed_at is not None:
             return application
         if pending.expired_at is not None or pending.expires_at < timezone.now():
             raise EserviceError(
-                "Tiden för att skriva under har gått ut. Den som skrev ansökan kan göra en ny."
+                _("Tiden för att skriva under har gått ut. Den som skrev ansökan kan göra en ny.")
             )
         application.refresh_from_db()
         if application.state != State.AWAITING_COSIGNATURE:
-            raise EserviceError("Ansökan väntar inte längre på underskrift.")
+            raise EserviceError(_("Ansökan väntar inte längre på underskrift."))
         if (
             login.ref
             and Signature.objects.filter(application=application, login_ref=login.ref).exists()
         ):
-            raise EserviceError("En underskrift kan inte göras med den andras inloggning.")
+            raise EserviceError(_("En underskrift kan inte göras med den andras inloggning."))
         _signature(
             application, person, role_in(application.declared, person), application.declared, login
         )
@@ -498,7 +500,7 @@ def answer_completion(application: Application, person: Person, text: str):
 
     text = (text or "").strip()
     if not text:
-        raise EserviceError("Skriv ditt svar.")
+        raise EserviceError(_("Skriv ditt svar."))
     with transaction.atomic():
         request = (
             CompletionRequest.objects.select_for_update()
@@ -507,7 +509,7 @@ def answer_completion(application: Application, person: Person, text: str):
             .first()
         )
         if request is None or application.state != State.COMPLETION_REQUESTED:
-            raise EserviceError("Det finns ingen begäran om komplettering att svara på.")
+            raise EserviceError(_("Det finns ingen begäran om komplettering att svara på."))
         request.answer, request.answered_at = text[:5000], timezone.now()
         request.save(update_fields=["answer", "answered_at"])
         Message.objects.create(
@@ -532,9 +534,9 @@ def send_message(
     """A message in the case's thread, from the applicant (``person``) or staff (``staff``)."""
     body = (body or "").strip()
     if not body:
-        raise EserviceError("Meddelandet är tomt.")
+        raise EserviceError(_("Meddelandet är tomt."))
     if len(body) > 5000:
-        raise EserviceError("Meddelandet får vara högst 5 000 tecken.")
+        raise EserviceError(_("Meddelandet får vara högst 5 000 tecken."))
     message = Message.objects.create(
         case=case,
         application=application,
@@ -586,7 +588,7 @@ def store_attachment(person: Person, upload, kind: str, *, application: Applicat
     from .models import Attachment
 
     if application.attachments.count() >= settings.ATTACHMENTS_PER_APPLICATION:
-        raise EserviceError("Du kan inte lägga till fler bilagor till den här ansökan.")
+        raise EserviceError(_("Du kan inte lägga till fler bilagor till den här ansökan."))
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
