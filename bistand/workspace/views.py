@@ -150,6 +150,7 @@ def queue_list(request, queue: str = "att-besluta"):
             "sorts": [(key, label) for key, (label, _) in queues.SORTS.items()],
             "can_decide": access.can_decide(user),
             "is_team_lead": access.has_role(user, Role.TEAM_LEAD),
+            "may_pay": access.has_role(user, *PAYMENT_ROLES),
         },
     )
 
@@ -655,8 +656,28 @@ def letter_pdf(request, pk: int):
 # --------------------------------------------------------------------------- payments
 
 
+#: Who makes the day's payment file: those who decide (the issue's "Done when" has the
+#: caseworker export it after deciding) and the administrator.
+PAYMENT_ROLES = (Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMINISTRATOR)
+#: Who downloads the files. They name and pay every recipient in the municipality, beyond the
+#: units a caseworker sees, so not the caseworker.
+PAYMENT_FILE_ROLES = (Role.TEAM_LEAD, Role.ADMINISTRATOR)
+
+
 def _payments_staff(request):
-    return access.require_role(request.user, Role.TEAM_LEAD, Role.ADMINISTRATOR)
+    return access.require_role(request.user, *PAYMENT_ROLES)
+
+
+def _visible_skipped(user, skipped: list) -> tuple[list, int]:
+    """The orders left out of the file in cases the user sees, and how many others."""
+    references = {item.case_reference for item in skipped}
+    visible = set(
+        access.cases_visible_to(user)
+        .filter(reference__in=references)
+        .values_list("reference", flat=True)
+    )
+    shown = [item for item in skipped if item.case_reference in visible]
+    return shown, len(skipped) - len(shown)
 
 
 @staff_view
@@ -679,7 +700,7 @@ def payments(request):
             else today
         },
     )
-    skipped = []
+    skipped, skipped_elsewhere = [], 0
     status = 200
     if request.method == "POST":
         if not available:
@@ -703,9 +724,9 @@ def payments(request):
                         request,
                         f"Betalfilen är skapad: {result.batch.order_count} betalningar.",
                     )
-                skipped = result.skipped
-                if not skipped:
+                if not result.skipped:
                     return redirect("workspace:payments")
+                skipped, skipped_elsewhere = _visible_skipped(request.user, result.skipped)
         else:
             status = 400
     elif request.method != "GET":
@@ -728,6 +749,8 @@ def payments(request):
             "form": form,
             "batches": batches,
             "skipped": skipped,
+            "skipped_elsewhere": skipped_elsewhere,
+            "may_download": access.has_role(request.user, *PAYMENT_FILE_ROLES),
             "errors": errors,
             "municipality": municipality,
         },
@@ -738,7 +761,7 @@ def payments(request):
 @require_GET
 @staff_view
 def payment_file(request, pk: int, kind: str):
-    staff = _payments_staff(request)
+    staff = access.require_role(request.user, *PAYMENT_FILE_ROLES)
     try:
         from bistand.payments import files
         from bistand.payments.models import PaymentBatch

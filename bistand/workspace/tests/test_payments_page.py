@@ -1,4 +1,4 @@
-"""The team lead's payment page: make the day's payment file, list batches, download files."""
+"""The payment page: make the day's payment file, list batches, download files."""
 
 from __future__ import annotations
 
@@ -87,3 +87,46 @@ def test_files_of_another_municipality_are_not_found(client, world, granted):
     client.force_login(other)
     assert client.get(f"/handlaggning/utbetalningar/{batch.pk}/xml/").status_code == 404
     assert "Inga betalfiler ännu." in client.get("/handlaggning/utbetalningar/").content.decode()
+
+
+def test_the_caseworker_who_decided_makes_the_days_file(client, world, granted):
+    anna = world.users["anna"]
+    client.force_login(anna)
+    response = client.post(
+        "/handlaggning/utbetalningar/",
+        {"execution_date": next_bank_day(timezone.localdate()).isoformat()},
+        follow=True,
+    )
+    assert "Betalfilen är skapad: 1 betalningar." in response.content.decode()
+    batch = PaymentBatch.objects.get()
+    assert batch.created_by == f"user:{anna.pk}:anna"
+    # The file names every recipient in the municipality: a caseworker (who sees only their
+    # units) does not download it; the team lead does.
+    page = client.get("/handlaggning/utbetalningar/").content.decode()
+    assert "Laddas ner av gruppledare eller administratör" in page
+    assert f"/handlaggning/utbetalningar/{batch.pk}/xml/" not in page
+    assert client.get(f"/handlaggning/utbetalningar/{batch.pk}/xml/").status_code == 403
+    client.force_login(world.users["lead"])
+    assert client.get(f"/handlaggning/utbetalningar/{batch.pk}/xml/").status_code == 200
+
+
+def test_orders_left_out_are_listed_only_for_cases_the_user_sees(
+    client, world, ready, settings, tmp_path
+):
+    """An order without an account is left out and reported, but only to those who see it."""
+    settings.VAR_DIR = tmp_path
+    review.approve(proposal_of(ready), user=world.users["anna"])  # no payout account
+    reference = ready.case.reference
+    day = {"execution_date": next_bank_day(timezone.localdate()).isoformat()}
+
+    client.force_login(world.users["syd"])  # Enhet Syd: does not see the case
+    page = client.post("/handlaggning/utbetalningar/", day, follow=True).content.decode()
+    assert "1 utbetalning i ärenden som du inte har tillgång till kom inte med i filen." in page
+    assert reference not in page
+
+    client.force_login(world.users["anna"])
+    page = client.post("/handlaggning/utbetalningar/", day, follow=True).content.decode()
+    assert "Utbetalningar som inte kom med i filen" in page
+    assert reference in page
+    assert "inte har tillgång till" not in page
+    assert not PaymentBatch.objects.exists()
