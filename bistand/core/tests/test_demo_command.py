@@ -87,6 +87,31 @@ def test_demo_loads_households_once(
     assert Application.objects.filter(state="submitted").count() == 25
 
 
+@pytest.mark.django_db
+def test_demo_draws_last_months_stickprov_once_for_the_team_lead(
+    settings, register_simulator, django_capture_on_commit_callbacks, client
+):
+    """The walk-through ends with the gruppledare's stickprov control: there must be one."""
+    from django.utils import timezone
+
+    from bistand.cases.seeding import previous_month
+    from bistand.decisions.models import StickprovDraw
+    from bistand.rules.period import Month
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("demo")
+        call_command("demo")
+    today = timezone.localdate()
+    last_month = str(previous_month(Month(today.year, today.month)))
+    draw = StickprovDraw.objects.get()
+    assert draw.month == last_month
+    assert draw.population == 25 and draw.controls.filter(outcome="pending").count() == 3
+    client.force_login(get_user_model().objects.get(username="gruppledare"))
+    queue = client.get("/handlaggning/ko/stickprov/").content.decode()
+    assert "Stickprov att kontrollera: 3 beslut" in queue
+
+
 DEMO_STAFF = {
     # username: (name, role, units, protected identity, admin)
     "handlaggare": ("Anna Andersson", Role.CASEWORKER, {"Enhet Nord"}, False, False),

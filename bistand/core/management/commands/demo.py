@@ -163,6 +163,7 @@ class Command(BaseCommand):
             municipality=seeding.get_municipality(automated=True),
             simulator=client,
         )
+        self._draw_stickprov(str(seeding.previous_month(month)))
         from bistand.eservice import demo as eservice_demo
         from bistand.eservice.services import months_open
 
@@ -178,6 +179,22 @@ class Command(BaseCommand):
                 f"submitted, {result.already_there} already there. Automated decisions are on "
                 "for clean återansökningar (a demo setting; the default is a caseworker)."
             )
+        )
+
+    def _draw_stickprov(self, month: str) -> None:
+        """Last month's stickprov, drawn once, so the team lead has controls to record."""
+        from bistand.audit.services import Actor
+        from bistand.cases import seeding
+        from bistand.decisions import stickprov
+        from bistand.decisions.models import StickprovDraw
+
+        municipality = seeding.get_municipality()
+        if StickprovDraw.objects.filter(municipality=municipality, month=month).exists():
+            return
+        draw = stickprov.draw(municipality, month, actor=Actor.system("demo"), seed="demo")
+        self.stdout.write(
+            f"Stickprov for {month}: {draw.controls.count()} of {draw.population} decisions drawn "
+            "for after-control (the Stickprov queue; gruppledare records the outcome)."
         )
 
     def _ensure_admin(self) -> bool:
