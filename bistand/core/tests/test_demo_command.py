@@ -112,6 +112,37 @@ def test_demo_draws_last_months_stickprov_once_for_the_team_lead(
     assert "Stickprov att kontrollera: 3 beslut" in queue
 
 
+@pytest.mark.django_db
+def test_demo_applicants_have_payout_accounts_so_the_days_file_has_payments(
+    settings, register_simulator, django_capture_on_commit_callbacks
+):
+    """Without an account an order is left out of the payment file: the walk-through's 'export
+    the day's payment file' made no file at all."""
+    from bistand.audit.models import AuditEvent
+    from bistand.cases.models import Case
+    from bistand.payments.models import PayoutAccount
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("demo")
+        call_command("demo")
+    applicants = {
+        member.person_id
+        for case in Case.objects.filter(municipality__code="exempelkommun")
+        for member in case.household.members.all()
+        if member.role == "applicant"
+    }
+    assert len(applicants) == 25
+    accounts = PayoutAccount.objects.filter(person_id__in=applicants)
+    assert accounts.count() == 25
+    assert {a.clearing_number for a in accounts} == {"83279"}  # stored without the hyphen
+    assert len({a.account_number for a in accounts}) == 25
+    # Once: the second run sets none again.
+    assert AuditEvent.objects.filter(action="payment.account_set").count() == (
+        PayoutAccount.objects.count()
+    )
+
+
 DEMO_STAFF = {
     # username: (name, role, units, protected identity, admin)
     "handlaggare": ("Anna Andersson", Role.CASEWORKER, {"Enhet Nord"}, False, False),

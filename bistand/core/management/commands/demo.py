@@ -164,6 +164,7 @@ class Command(BaseCommand):
             simulator=client,
         )
         self._draw_stickprov(str(seeding.previous_month(month)))
+        self._payout_accounts()
         from bistand.eservice import demo as eservice_demo
         from bistand.eservice.services import months_open
 
@@ -196,6 +197,33 @@ class Command(BaseCommand):
             f"Stickprov for {month}: {draw.controls.count()} of {draw.population} decisions drawn "
             "for after-control (the Stickprov queue; gruppledare records the outcome)."
         )
+
+    def _payout_accounts(self) -> None:
+        """A (made-up) bank account for each demo applicant and medsökande without one, so
+        the day's payment file has payments in it (an order without an account is left out)."""
+        from bistand.audit.services import Actor
+        from bistand.cases import seeding
+        from bistand.cases.models import Person
+        from bistand.payments.models import PayoutAccount
+        from bistand.payments.services import set_payout_account
+
+        people = (
+            Person.objects.filter(
+                memberships__role__in=("applicant", "partner"),
+                memberships__household__case__municipality=seeding.get_municipality(),
+            )
+            .exclude(pk__in=PayoutAccount.objects.values("person_id"))
+            .distinct()
+            .order_by("pk")
+        )
+        for person in people:
+            # Swedbank's clearing 8327-9 takes 6 to 10 digits: 9 and the person's id, padded.
+            set_payout_account(
+                person,
+                clearing_number="8327-9",
+                account_number=f"9{person.pk:09d}",
+                actor=Actor.system("demo"),
+            )
 
     def _ensure_admin(self) -> bool:
         user_model = get_user_model()
