@@ -332,6 +332,9 @@ def flags(proposal: Proposal | None, month: str) -> list[FlagView]:
     }
     out = []
     for item in proposal.flags:
+        if item["code"] == "PROVISIONAL_PARAMETER":
+            out.append(_provisional_flag(item, proposal, FLAG_LABELS))
+            continue
         evidence = []
         for key, value in (item.get("evidence") or {}).items():
             if value in ("", None, []):
@@ -353,6 +356,33 @@ def flags(proposal: Proposal | None, month: str) -> list[FlagView]:
             )
         )
     return out
+
+
+def _provisional_flag(item: dict, proposal: Proposal, labels: dict) -> FlagView:
+    """Provisional amounts, named as the calculation names them ("Personliga kostnader, barn
+    15–18 år: 4 950 kr") instead of the rules engine's table ids ("riksnorm.children 15-18"),
+    from the lines of the archived trace that used them."""
+    cited = list((item.get("evidence") or {}).get("parameters") or [])
+    lines = []
+    for line in proposal.calculation.trace.get("lines", []):
+        parameter = line.get("parameter") or {}
+        name = f"{parameter.get('id')} {parameter.get('key')}"
+        if name in cited and parameter.get("status") == "provisional":
+            text = f"{line.get('label', name)}: {kr(line.get('amount', '0'))}"
+            if text not in lines:
+                lines.append(text)
+    if not lines:  # an older trace: keep the engine's own words
+        lines = cited
+    return FlagView(
+        code=item["code"],
+        label=labels.get(item["code"], item["code"]),
+        message=(
+            "Beräkningen använder belopp som ännu inte är kontrollerade mot författningstexten "
+            "(preliminära belopp i regelmotorn). Beloppen kan ändras när de är kontrollerade; "
+            "pröva om beslutet kan fattas med dem."
+        ),
+        evidence=[("Preliminära belopp", "; ".join(lines))],
+    )
 
 
 # --------------------------------------------------------------------------- the calculation

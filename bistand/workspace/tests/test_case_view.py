@@ -147,3 +147,34 @@ def test_case_view_queries_are_bounded(client, world, ready, django_assert_max_n
         review.add_journal_note(ready.case, user=world.users["anna"], text=f"Anteckning {i}")
     with django_assert_max_num_queries(len(captured)):
         client.get(f"/handlaggning/ansokan/{ready.pk}/")
+
+
+def test_provisional_amounts_are_named_as_the_calculation_names_them():
+    """The rules engine cites its tables ("riksnorm.children 15-18"); the caseworker reads the
+    calculation's own lines and amounts."""
+    from types import SimpleNamespace
+
+    from bistand.rules import calculate_json
+    from bistand.workspace import caseview
+
+    result = calculate_json(
+        {
+            "month": "2026-04",
+            "members": [
+                {"id": "a", "role": "applicant", "born": "1980-01-01"},
+                {"id": "c1", "role": "child", "born": "2009-06-01"},
+            ],
+        }
+    )
+    document = result.trace()  # as archived in a CalculationSnapshot
+    flag = next(f for f in document["flags"] if f["code"] == "PROVISIONAL_PARAMETER")
+    assert "riksnorm.children 15-18" in flag["evidence"]["parameters"]
+    proposal = SimpleNamespace(flags=[flag], calculation=SimpleNamespace(trace=document))
+
+    [view] = caseview.flags(proposal, "2026-04")
+    assert view.label == "Preliminärt belopp"
+    assert "riksnorm." not in view.message
+    [(label, value)] = view.evidence
+    assert label == "Preliminära belopp"
+    assert "Personliga kostnader, barn 15–18 år: " in value
+    assert "riksnorm." not in value
