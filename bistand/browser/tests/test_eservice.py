@@ -286,6 +286,16 @@ def test_the_form_on_a_phone(new_page, couple, axe):
     at_step(page, "Inkomster", 3)
     fits(page)
     axe(page)
+    # A second row, and an error in it (axe-core needs JavaScript, so the test without it
+    # cannot check these pages; this one does).
+    page.get_by_role("button", name="Lägg till en rad").click()
+    second = page.get_by_role("group", name="Rad 2")
+    second.get_by_label("Typ av inkomst").select_option(label="Föräldrapenning")
+    second.get_by_label("Belopp efter skatt per månad (kronor)").fill("mycket")
+    save_and_continue(page)
+    expect(page.locator("#id_form-1-amount-error")).to_contain_text("Skriv beloppet i kronor")
+    fits(page)
+    axe(page)
 
 
 def test_the_form_works_without_javascript(new_page, couple):
