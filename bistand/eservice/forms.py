@@ -10,11 +10,13 @@ from typing import ClassVar
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from bistand.cases import personnummer as pnr
 from bistand.cases.models import Role
+from bistand.decisions.review import cost_types, known_income_types
 
 from .models import AttachmentKind
 from .services import age_on
@@ -215,7 +217,58 @@ class HousingForm(forms.Form):
         return {"housing": housing, "costs": others}
 
 
-# --------------------------------------------------------------------------- incomes
+# --------------------------------------------------------------------------- incomes and costs
+
+# The rules engine's income and cost catalogues (bistand/rules/parameters/national/) have
+# Swedish labels only. Their texts are listed here, keyed by type code, so that makemessages
+# finds them (the catalogue's Swedish text is the msgid); the pages translate the catalogue's
+# label at run time, so a label changed in the catalogue but not here stays Swedish.
+INCOME_TYPE_LABELS = {
+    "salary": gettext_noop("Lön (netto)"),
+    "unemployment_benefit": gettext_noop("Ersättning från arbetslöshetskassa"),
+    "sickness_benefit": gettext_noop("Sjukpenning, sjukersättning eller aktivitetsersättning"),
+    "activity_support": gettext_noop("Aktivitetsstöd eller utvecklingsersättning"),
+    "establishment_benefit": gettext_noop("Etableringsersättning"),
+    "parental_benefit": gettext_noop("Föräldrapenning"),
+    "housing_allowance": gettext_noop("Bostadsbidrag eller bostadstillägg"),
+    "maintenance_support": gettext_noop("Underhållsstöd eller underhållsbidrag"),
+    "child_allowance": gettext_noop("Barnbidrag (inklusive flerbarnstillägg) eller studiebidrag"),
+    "study_grant": gettext_noop("Studiemedel från CSN"),
+    "pension": gettext_noop("Pension, barnpension eller livränta"),
+    "tax_refund": gettext_noop("Skatteåterbäring"),
+    "capital_income": gettext_noop("Inkomst av kapital eller uthyrning"),
+    "other_taxable": gettext_noop("Annan skattepliktig inkomst"),
+    "other": gettext_noop(
+        "Annan inkomst (t.ex. gåva, Swish, försäkringsersättning för förlorad inkomst)"
+    ),
+    "disability_allowance": gettext_noop(
+        "Handikappersättning eller merkostnadsersättning (skattefri)"
+    ),
+    "csn_extra_supplement": gettext_noop("Extra tillägg från CSN"),
+    "leisure_card": gettext_noop("Fritidskort"),
+}
+COST_TYPE_LABELS = {
+    "rent": gettext_noop("Boendekostnad"),
+    "electricity": gettext_noop("Hushållsel"),
+    "work_travel": gettext_noop("Arbetsresor"),
+    "home_insurance": gettext_noop("Hemförsäkring"),
+    "union_fee": gettext_noop("Avgift till fackförening"),
+    "unemployment_fund_fee": gettext_noop("Avgift till arbetslöshetskassa"),
+}
+
+
+def _translated(catalogue: dict[str, str]) -> dict[str, str]:
+    return {code: gettext(swedish) for code, swedish in catalogue.items()}
+
+
+def income_type_labels(month: str) -> dict[str, str]:
+    """Income type → label in the page's language (the catalogue's Swedish one otherwise)."""
+    return _translated(known_income_types(month))
+
+
+def cost_type_labels(month: str) -> dict[str, str]:
+    """Cost type → label in the page's language (the catalogue's Swedish one otherwise)."""
+    return _translated(cost_types(month))
 
 
 class IncomeRowForm(forms.Form):
@@ -272,6 +325,20 @@ ASSET_TYPES = [
 ]
 
 
+def _in_swedish(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def asset_label(asset: dict) -> str:
+    """An asset's description; the default one (its type's label) in the page's language."""
+    description = asset.get("description", "")
+    for key, label in ASSET_TYPES:
+        if asset.get("type") == key and description == _in_swedish(label):
+            return str(label)
+    return description
+
+
 class AssetsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,7 +356,10 @@ class AssetsForm(forms.Form):
                 assets.append(
                     {
                         "type": key,
-                        "description": self.cleaned_data.get(f"{key}_description") or str(label),
+                        # The default description is kept in Swedish, the caseworkers'
+                        # language, whatever language the applicant uses.
+                        "description": self.cleaned_data.get(f"{key}_description")
+                        or _in_swedish(label),
                         "value": value,
                     }
                 )
@@ -380,11 +450,14 @@ ALLOWED_TYPES = {
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Vad är det för handling?"), choices=AttachmentKind.choices)
-    file = forms.FileField(
-        label=_("Välj fil"),
-        help_text=_("PDF, JPG eller PNG, högst %(mb)s MB.")
-        % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-    )
+    file = forms.FileField(label=_("Välj fil"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the language of the page (not once, at import).
+        self.fields["file"].help_text = _("PDF, JPG eller PNG, högst %(mb)s MB.") % {
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

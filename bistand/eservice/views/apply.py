@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bistand.cases.models import ApplicationKind, State
-from bistand.decisions.review import cost_types, known_income_types
 
 from .. import forms, services
 from ..models import Attachment, Draft, Step
@@ -152,13 +151,13 @@ def _build(request, draft: Draft, step: str):
             initial=[*rows, {}],
             form_kwargs={
                 "persons": _income_persons(draft),
-                "types": list(known_income_types(draft.month).items()),
+                "types": list(forms.income_type_labels(draft.month).items()),
             },
         )
         return formset
     if step == Step.COSTS:
         initial = {c["type"]: c["amount"] for c in data.get("costs", [])}
-        return forms.CostsForm(post, initial=initial, labels=cost_types(draft.month))
+        return forms.CostsForm(post, initial=initial, labels=forms.cost_type_labels(draft.month))
     if step == Step.ASSETS:
         initial = {}
         for asset in data.get("assets", []):

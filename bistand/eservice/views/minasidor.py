@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,6 @@ from django.views.decorators.http import require_GET
 
 from bistand.audit.services import Actor
 from bistand.cases.models import Application, State
-from bistand.rules.explain import month_sv
 
 from .. import forms, services
 from ..models import Attachment, Draft, Message
@@ -65,6 +65,12 @@ PHASE_LABEL = {
     PAID: gettext_lazy("Utbetald"),
 }
 WAITING = {State.SUBMITTED, State.ROBOT_PROCESSING, State.PROPOSAL_READY}
+
+
+def month_name(month: str) -> str:
+    """ "mars 2025" in Swedish, "March 2025" in English (Django's translated month names)."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number)]} {year}"
 
 
 def status_text(state: str) -> str:
@@ -166,20 +172,20 @@ def home(request):
             "applications": [
                 {
                     "application": a,
-                    "month": month_sv(a.month),
+                    "month": month_name(a.month),
                     "status": status_text(a.state),
                     "waiting_for_me": a.state == State.COMPLETION_REQUESTED,
                 }
                 for a in applications
             ],
             "drafts": [
-                {"draft": d, "month": month_sv(d.month)}
+                {"draft": d, "month": month_name(d.month)}
                 for d in Draft.objects.filter(person=person, application__isnull=True).order_by(
                     "-month"
                 )
             ],
             "to_sign": [
-                {"pending": p, "month": month_sv(p.application.month)}
+                {"pending": p, "month": month_name(p.application.month)}
                 for p in services.awaiting_my_signature(person)
             ],
             "unread": unread.count(),
@@ -348,7 +354,7 @@ def application(request, pk: int):
         "eservice/minasidor/application.html",
         {
             "application": found,
-            "month": month_sv(found.month),
+            "month": month_name(found.month),
             "status": status_text(found.state),
             "timeline": timeline(found),
             "due": due,

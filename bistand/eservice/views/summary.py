@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from bistand.decisions.review import cost_types, known_income_types
-
 from .. import forms
 from ..models import Step
 
@@ -50,17 +48,19 @@ def summary(data: dict, month: str) -> list[dict]:
         housing_rows.append((_("Boende"), str(housing_types.get(housing["type"], housing["type"]))))
     if housing.get("rooms") is not None:
         housing_rows.append((_("Antal rum"), str(housing["rooms"])))
-    costs_sv = cost_types(month)
-    costs = [(costs_sv.get(c["type"], c["type"]), kr(c["amount"])) for c in data.get("costs", [])]
-    incomes_sv = known_income_types(month)
+    cost_labels = forms.cost_type_labels(month)
+    costs = [
+        (cost_labels.get(c["type"], c["type"]), kr(c["amount"])) for c in data.get("costs", [])
+    ]
+    income_labels = forms.income_type_labels(month)
     incomes = [
         (
-            f"{_who(i['personnummer'], members)}: {incomes_sv.get(i['type'], i['type'])}",
+            f"{_who(i['personnummer'], members)}: {income_labels.get(i['type'], i['type'])}",
             kr(i["amount"]),
         )
         for i in data.get("incomes", [])
     ]
-    assets = [(a.get("description", ""), kr(a.get("value"))) for a in data.get("assets", [])]
+    assets = [(forms.asset_label(a), kr(a.get("value"))) for a in data.get("assets", [])]
     needs = [(n.get("description", ""), kr(n.get("amount"))) for n in data.get("other_needs", [])]
     planning = data.get("planning", {})
     planning_rows = []
