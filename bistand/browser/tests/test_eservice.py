@@ -258,6 +258,18 @@ def test_a_bad_amount_is_named_at_the_top_and_next_to_the_field(new_page, couple
     assert Draft.objects.get().data["costs"][0] == {"type": "rent", "amount": "8500.00"}
 
 
+def test_another_households_application_is_not_found(new_page, couple, axe):
+    page = new_page()
+    eid_log_in(page, couple, couple.anna)
+    response = page.goto("/mina-sidor/ansokan/999999/")
+    assert response.status == 404
+    no_personnummer_in_clear(page)
+    axe(page)
+    response = page.goto("/mina-sidor/ansok/999999/boende/")
+    assert response.status == 404
+    axe(page)
+
+
 # ----------------------------------------------------------------- no script, small screen
 
 
