@@ -20,7 +20,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -162,32 +161,19 @@ def run(
     cases: int = 100_000, *, requests: int = 200, units: int = 2, seed: int = 1, log=print
 ) -> WorkspaceBench:
     """Fill a fresh database in a child process and measure there; returns the figures."""
-    from bistand.robot.bench import bench_database
+    from bistand.robot.bench import run_in_child
 
-    with bench_database() as (database_url, database):
-        env = {**os.environ, "DATABASE_URL": database_url, "BISTAND_LOG_LEVEL": "WARNING"}
-        env.pop("BISTAND_DEBUG", None)  # measured as in production: DEBUG off
-        command = [
-            sys.executable,
-            "-m",
-            "bistand.browser.bench",
+    database, result = run_in_child(
+        "bistand.browser.bench",
+        [
             f"--cases={cases}",
             f"--requests={requests}",
             f"--units={units}",
             f"--seed={seed}",
-        ]
-        log(f"{database}: a fresh database, {cases} cases in {units} units")
-        child = subprocess.Popen(  # noqa: S603 - our own module
-            command, env=env, stdout=subprocess.PIPE, text=True
-        )
-        result = None
-        for line in child.stdout or ():
-            if line.startswith("RESULT "):
-                result = json.loads(line[len("RESULT ") :])
-            else:
-                log(line.rstrip())
-        if child.wait() != 0 or result is None:
-            raise RuntimeError(f"the benchmark's child process failed (exit {child.returncode})")
+        ],
+        what=f"{cases} cases in {units} units",
+        log=log,
+    )
     return WorkspaceBench(
         database=database,
         cases=cases,

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -217,32 +216,19 @@ def run(
     cases: int = 10_000, *, requests: int = 200, applicants: int = 20, seed: int = 1, log=print
 ) -> EserviceBench:
     """Fill a fresh database in a child process and measure there; returns the figures."""
-    from bistand.robot.bench import bench_database
+    from bistand.robot.bench import run_in_child
 
-    with bench_database() as (database_url, database):
-        env = {**os.environ, "DATABASE_URL": database_url, "BISTAND_LOG_LEVEL": "WARNING"}
-        env.pop("BISTAND_DEBUG", None)  # measured as in production: DEBUG off
-        command = [
-            sys.executable,
-            "-m",
-            "bistand.eservice.bench",
+    database, result = run_in_child(
+        "bistand.eservice.bench",
+        [
             f"--cases={cases}",
             f"--requests={requests}",
             f"--applicants={applicants}",
             f"--seed={seed}",
-        ]
-        log(f"{database}: a fresh database, {cases} cases")
-        child = subprocess.Popen(  # noqa: S603 - our own module
-            command, env=env, stdout=subprocess.PIPE, text=True
-        )
-        result = None
-        for line in child.stdout or ():
-            if line.startswith("RESULT "):
-                result = json.loads(line[len("RESULT ") :])
-            else:
-                log(line.rstrip())
-        if child.wait() != 0 or result is None:
-            raise RuntimeError(f"the benchmark's child process failed (exit {child.returncode})")
+        ],
+        what=f"{cases} cases",
+        log=log,
+    )
     return EserviceBench(
         database=database,
         cases=cases,

@@ -14,6 +14,7 @@ database of its own on the same server and drops it afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -86,6 +87,28 @@ def bench_database():
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=directory) as tmp:
             yield f"sqlite:///{tmp}/bench.sqlite3", "SQLite"
+
+
+def run_in_child(module: str, args: list[str], *, what: str, log=print) -> tuple[str, dict]:
+    """Run ``python -m module args`` against a fresh database of its own (``bench_database``)
+    with DEBUG off, pass its output lines to ``log``, and return the database's kind and the
+    JSON on the child's ``RESULT `` line. Raises ``RuntimeError`` if the child fails."""
+    with bench_database() as (database_url, database):
+        env = {**os.environ, "DATABASE_URL": database_url, "BISTAND_LOG_LEVEL": "WARNING"}
+        env.pop("BISTAND_DEBUG", None)  # measured as in production: DEBUG off
+        log(f"{database}: a fresh database, {what}")
+        child = subprocess.Popen(  # noqa: S603 - our own module
+            [sys.executable, "-m", module, *args], env=env, stdout=subprocess.PIPE, text=True
+        )
+        result = None
+        for line in child.stdout or ():
+            if line.startswith("RESULT "):
+                result = json.loads(line[len("RESULT ") :])
+            else:
+                log(line.rstrip())
+        if child.wait() != 0 or result is None:
+            raise RuntimeError(f"the benchmark's child process failed (exit {child.returncode})")
+    return database, result
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:
