@@ -1,8 +1,8 @@
 """The caseworker's queues: which applications wait for whom, filtered and sorted.
 
 Every queue starts from the cases ``access.cases_visible_to(user)`` returns; the counts of all
-queues come from one aggregate query, and a page of rows from one query (plus the pager's
-count), however many rows are shown.
+queues and the month filter's choices come from two aggregate queries (grouped by month), and a page
+of rows from one query, however many rows are shown.
 
 Speed with many cases (docs/performance.md): a caseworker's unit has tens of thousands of
 cases but only a few thousand open applications. So the queues ask for open applications (the
@@ -13,7 +13,7 @@ list all those cases first and, on SQLite without statistics, walk every applica
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -167,22 +167,55 @@ def visible_applications(user) -> QuerySet[Application]:
     return Application.objects.filter(Exists(cases))
 
 
-def counts(user, filters: Filters) -> dict[str, int]:
-    """How many rows each queue has with these filters: one query for the applications' queues,
-    one for stickprov."""
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]  # queue slug → rows under the filters
+    months: list[str]  # ÅÅÅÅ-MM, latest first: the month filter's choices
+
+
+def overview(user, filters: Filters, *, month_limit: int = 24) -> Overview:
+    """How many rows each queue has with these filters, and the months the month filter offers
+    (those with something in a queue under the other filters): one query grouped by month for
+    the applications' queues, one for stickprov."""
+    any_month = replace(filters, month="")
     # Every application queue is of open applications: asking for them first lets the database
     # start from the state index instead of all the unit's applications.
-    open_applications = visible_applications(user).filter(state__in=OPEN_STATES)
-    applications = filters.apply(open_applications, user)
-    totals = applications.aggregate(
-        **{
-            queue.slug: Count("pk", filter=queue.condition)
-            for queue in QUEUES
-            if queue.condition is not None
-        }
+    open_applications = any_month.apply(
+        visible_applications(user).filter(state__in=OPEN_STATES), user
     )
-    totals["stickprov"] = filters.apply_to_controls(pending_controls(user)).count()
-    return totals
+    slugs = [queue.slug for queue in QUEUES]
+    per_month = (
+        open_applications.order_by()
+        .values("month")
+        .annotate(
+            **{
+                queue.slug: Count("pk", filter=queue.condition)
+                for queue in QUEUES
+                if queue.condition is not None
+            }
+        )
+    )
+    controls = (
+        any_month.apply_to_controls(pending_controls(user))
+        .order_by()
+        .values("decision__application__month")
+        .annotate(stickprov=Count("pk"))
+    )
+    totals = dict.fromkeys(slugs, 0)
+    months = set()
+    for row in [*per_month, *controls]:
+        month = row.pop("month", None) or row.pop("decision__application__month")
+        months.add(month)
+        if filters.month and month != filters.month:
+            continue
+        for slug, count in row.items():
+            totals[slug] += count
+    return Overview(totals, sorted(months, reverse=True)[:month_limit])
+
+
+def counts(user, filters: Filters) -> dict[str, int]:
+    """How many rows each queue has with these filters (``overview``)."""
+    return overview(user, filters).counts
 
 
 def rows(user, queue: Queue, filters: Filters) -> QuerySet[Application]:
@@ -204,18 +237,9 @@ def pending_controls(user) -> QuerySet[StickprovControl]:
 
 
 def months(user, limit: int = 24) -> list[str]:
-    """The months (ÅÅÅÅ-MM, latest first) the month filter offers: those with an open
-    application or a pending stickprov control the user sees, i.e. with something in a queue."""
-    open_months = (
-        visible_applications(user)
-        .filter(state__in=OPEN_STATES)
-        .order_by()
-        .values_list("month", flat=True)
-    )
-    control_months = (
-        pending_controls(user).order_by().values_list("decision__application__month", flat=True)
-    )
-    return sorted(set(open_months.union(control_months)), reverse=True)[:limit]
+    """The months (ÅÅÅÅ-MM, latest first) with an open application or a pending stickprov
+    control the user sees, i.e. with something in a queue (``overview``)."""
+    return overview(user, Filters(), month_limit=limit).months
 
 
 @dataclass(frozen=True)

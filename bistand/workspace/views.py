@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,7 +58,9 @@ def staff_view(view):
 
 def _visible_application(user, pk: int) -> Application:
     return get_object_or_404(
-        access.applications_visible_to(user).select_related("case__municipality", "case__unit"),
+        # A check of this one application's case (queues.visible_applications), rather than
+        # case_id IN (every case the user sees): 30 ms with 50 000 cases in a unit.
+        queues.visible_applications(user).select_related("case__municipality", "case__unit"),
         pk=pk,
     )
 
@@ -90,7 +93,8 @@ def queue_list(request, queue: str = "att-besluta"):
         raise Http404("Kön finns inte.")
     user = request.user
     filters = queues.Filters.from_query(request.GET)
-    counts = queues.counts(user, filters)
+    overview = queues.overview(user, filters)
+    counts = overview.counts
     if current.condition is None:
         listing = filters.apply_to_controls(queues.pending_controls(user))
     else:
@@ -130,7 +134,6 @@ def queue_list(request, queue: str = "att-besluta"):
         if access.roles(user) & access.MUNICIPALITY_WIDE
         else staff.units.all()
     ).order_by("name")
-    months = queues.months(user)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -144,7 +147,7 @@ def queue_list(request, queue: str = "att-besluta"):
             "page": page,
             "query": query.urlencode(),
             "units": units,
-            "months": [(m, month_sv(m)) for m in months],
+            "months": [(m, month_sv(m)) for m in overview.months],
             "flag_labels": sorted(queues.FLAG_LABELS.items(), key=lambda kv: kv[1]),
             "assigned_choices": queues.ASSIGNED.items(),
             "sorts": [(key, label) for key, (label, _) in queues.SORTS.items()],
@@ -591,10 +594,12 @@ def assign(request, pk: int):
 @require_POST
 @staff_view
 def stickprov_outcome(request, pk: int):
+    visible = queues.visible_applications(request.user)
     control = get_object_or_404(
-        StickprovControl.objects.select_related("decision__application"),
+        StickprovControl.objects.select_related("decision__application").filter(
+            Exists(visible.filter(pk=OuterRef("decision__application_id")))
+        ),
         pk=pk,
-        decision__application__in=access.applications_visible_to(request.user),
     )
     if not access.has_role(request.user, Role.TEAM_LEAD):
         raise PermissionDenied("Bara en gruppledare registrerar stickprovskontroller.")
@@ -626,10 +631,12 @@ def stickprov_outcome(request, pk: int):
 @staff_view
 def letter_pdf(request, pk: int):
     user = request.user
+    visible = queues.visible_applications(user)
     decision = get_object_or_404(
-        Decision.objects.select_related("application__case"),
+        Decision.objects.select_related("application__case").filter(
+            Exists(visible.filter(pk=OuterRef("application_id")))
+        ),
         pk=pk,
-        application__in=access.applications_visible_to(user),
     )
     access.open_case(
         user,

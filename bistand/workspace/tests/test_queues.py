@@ -230,6 +230,13 @@ def test_the_month_filter_offers_months_with_something_in_a_queue(world, mixed):
     assert queues.months(auditor) == ["2025-04", "2025-03"]
     # Someone who sees no case is offered no month.
     assert queues.months(world.users["norole"]) == []
+    # With a month chosen, the counts are that month's, and the other months are still offered.
+    march = queues.overview(anna, queues.Filters(month="2025-03"))
+    assert march.months == ["2025-04", "2025-03"]
+    assert march.counts["att-besluta"] == 0
+    assert march.counts["stickprov"] == queues.counts(anna, queues.Filters())["stickprov"] > 0
+    april = queues.overview(anna, queues.Filters(month="2025-04"))
+    assert (april.counts["att-besluta"], april.counts["stickprov"]) == (3, 0)
 
 
 def test_the_queues_show_exactly_the_applications_access_allows(world, mixed):
