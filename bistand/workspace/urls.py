@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import applicant, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("ansokan/<int:pk>/avsla/", views.refuse, name="refuse"),
     path("ansokan/<int:pk>/komplettering/", views.request_completion, name="completion"),
     path("ansokan/<int:pk>/journal/", views.journal, name="journal"),
+    path("ansokan/<int:pk>/meddelande/", applicant.message, name="message"),
+    path("ansokan/<int:pk>/bilaga/<int:attachment_pk>/", applicant.attachment, name="attachment"),
     path("ansokan/<int:pk>/ta/", views.take, name="take"),
     path("ansokan/<int:pk>/tilldela/", views.assign, name="assign"),
     path("stickprov/<int:pk>/", views.stickprov_outcome, name="stickprov"),

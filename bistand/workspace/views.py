@@ -316,6 +316,9 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
         "errors": errors,
         "forms": page_forms,
     }
+    from .applicant import panel
+
+    context["from_applicant"] = panel(application, request.user)
     return render(request, "workspace/application.html", context, status=status)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from bistand.audit.services import Actor
 from bistand.cases.models import Application, State
 
-from .. import forms, services
+from .. import files, forms, services
 from ..models import Attachment, Draft, Message
 from ..session import applicant_required
 from .summary import kr, summary
@@ -449,17 +449,5 @@ def attachment(request, pk: int, attachment_pk: int):
     """A file of the applicant's own application, always as a download, never shown inline."""
     found = _own(request, pk)
     stored = get_object_or_404(Attachment, pk=attachment_pk, application=found)
-    try:
-        handle = stored.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404(_("Filen finns inte.")) from None
     services.record_view(request.applicant, found, "eservice.attachment", attachment=stored.pk)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.filename,
-        content_type=stored.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.download(stored)
