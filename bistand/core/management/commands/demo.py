@@ -163,13 +163,14 @@ class Command(BaseCommand):
             municipality=seeding.get_municipality(automated=True),
             simulator=client,
         )
-        self._draw_stickprov(str(seeding.previous_month(month)))
-        self._payout_accounts()
         from bistand.eservice import demo as eservice_demo
         from bistand.eservice.services import months_open
 
         for open_month in months_open(today):
             eservice_demo.register(client, open_month)
+        eservice_demo.ensure_history(seeding.get_municipality(), month)
+        self._draw_stickprov(str(seeding.previous_month(month)))
+        self._payout_accounts()
         self.stdout.write(
             "Demo applicants (log in at /mina-sidor/ with the local e-ID provider): "
             + "; ".join(f"{a.login_name} ({a.about})" for a in eservice_demo.DEMO_APPLICANTS)
