@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -95,7 +97,7 @@ def test_demo_draws_last_months_stickprov_once_for_the_team_lead(
     from django.utils import timezone
 
     from bistand.cases.seeding import previous_month
-    from bistand.decisions.models import StickprovDraw
+    from bistand.decisions.models import Decision, StickprovDraw
     from bistand.rules.period import Month
 
     settings.DEBUG = True
@@ -106,10 +108,15 @@ def test_demo_draws_last_months_stickprov_once_for_the_team_lead(
     last_month = str(previous_month(Month(today.year, today.month)))
     draw = StickprovDraw.objects.get()
     assert draw.month == last_month
-    assert draw.population == 25 and draw.controls.filter(outcome="pending").count() == 3
+    # Every decision of last month (the households' history: 25 on SQLite, 26 on PostgreSQL,
+    # where the seed makes one more case) is in the population; the policy's 10 % is drawn.
+    decided = Decision.objects.filter(application__month=last_month).count()
+    assert draw.population == decided >= 25
+    drawn = draw.controls.filter(outcome="pending").count()
+    assert drawn == math.ceil(decided * 10 / 100) == 3
     client.force_login(get_user_model().objects.get(username="gruppledare"))
     queue = client.get("/handlaggning/ko/stickprov/").content.decode()
-    assert "Stickprov att kontrollera: 3 beslut" in queue
+    assert f"Stickprov att kontrollera: {drawn} beslut" in queue
 
 
 @pytest.mark.django_db
@@ -132,11 +139,11 @@ def test_demo_applicants_have_payout_accounts_so_the_days_file_has_payments(
         for member in case.household.members.all()
         if member.role == "applicant"
     }
-    assert len(applicants) == 25
+    assert len(applicants) >= 25
     accounts = PayoutAccount.objects.filter(person_id__in=applicants)
-    assert accounts.count() == 25
+    assert accounts.count() == len(applicants)
     assert {a.clearing_number for a in accounts} == {"83279"}  # stored without the hyphen
-    assert len({a.account_number for a in accounts}) == 25
+    assert len({a.account_number for a in accounts}) == len(applicants)
     # Once: the second run sets none again.
     assert AuditEvent.objects.filter(action="payment.account_set").count() == (
         PayoutAccount.objects.count()
