@@ -5,6 +5,7 @@ The e-service keeps these (bistand/eservice/); here staff read them and answer."
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,26 @@ from bistand.eservice.models import Attachment, Message, Signature
 from bistand.staff import access
 
 from .views import PURPOSE, _for_action, _visible_application, staff_view
+
+
+def unread_from_applicants(user, limit: int = 10) -> list[dict]:
+    """The cases the user sees with messages from the applicant no one has read yet, newest
+    first: the queue page lists them, so a message on a decided month is not missed."""
+    latest = Application.objects.filter(case_id=OuterRef("case_id")).order_by("-month", "-pk")
+    return list(
+        Message.objects.filter(
+            from_applicant=True,
+            read_at__isnull=True,
+            case__in=access.cases_visible_to(user),
+        )
+        .values("case_id", "case__reference")
+        .annotate(
+            count=Count("pk"),
+            newest=Max("created_at"),
+            application_id=Subquery(latest.values("pk")[:1]),
+        )
+        .order_by("-newest")[:limit]
+    )
 
 
 def panel(application: Application, user) -> dict:

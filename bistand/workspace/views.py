@@ -136,6 +136,8 @@ def queue_list(request, queue: str = "att-besluta"):
     ).order_by("name")
     query = request.GET.copy()
     query.pop("sida", None)
+    from .applicant import unread_from_applicants
+
     return render(
         request,
         "workspace/queues.html",
@@ -154,6 +156,7 @@ def queue_list(request, queue: str = "att-besluta"):
             "can_decide": access.can_decide(user),
             "is_team_lead": access.has_role(user, Role.TEAM_LEAD),
             "may_pay": access.has_role(user, *PAYMENT_ROLES),
+            "unread": unread_from_applicants(user),
         },
     )
 

@@ -96,3 +96,15 @@ def test_the_signatures_are_shown(client, world, ready):
     client.force_login(world.users["anna"])
     page = client.get(f"/handlaggning/ansokan/{ready.pk}/").content.decode()
     assert "skrev under" in page and "abababababab" in page
+
+
+def test_the_queue_page_lists_cases_with_unread_messages_for_their_staff_only(client, world, ready):
+    services.send_message(ready.case, body="Hej", person=get_or_create_person(APPLICANT))
+    client.force_login(world.users["syd"])  # another unit
+    assert "Nya meddelanden från sökande" not in client.get("/handlaggning/").content.decode()
+    client.force_login(world.users["anna"])
+    page = client.get("/handlaggning/").content.decode()
+    assert "Nya meddelanden från sökande" in page
+    assert f'href="/handlaggning/ansokan/{ready.pk}/#meddelanden">{ready.case.reference}' in page
+    client.get(f"/handlaggning/ansokan/{ready.pk}/")  # read
+    assert "Nya meddelanden från sökande" not in client.get("/handlaggning/").content.decode()
