@@ -47,7 +47,7 @@ trap 'exit 143' TERM
 
 # 1. The register simulator (SSBTEK stand-in) on loopback; its seeded data survives restarts.
 start simulator "$BIN/bistand" simulator --host 127.0.0.1 --port "$SIMULATOR_PORT" \
-    --state var/simulator.json
+    --state "${BISTAND_VAR_DIR:-var}/simulator.json"
 for _ in $(seq 1 100); do
     if "$BIN/python" -c "import httpx,sys; httpx.get(sys.argv[1] + '/health', timeout=1, trust_env=False).raise_for_status()" \
         "$BISTAND_REGISTER_SIMULATOR_URL" 2>/dev/null; then
