@@ -233,7 +233,12 @@ class Application(models.Model):
                 name="one_live_application_per_case_and_month",
             )
         ]
-        indexes = [models.Index(fields=["month", "state"]), models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["month", "state"]),
+            # The workspace's queues: open applications by state, oldest first, and their cases.
+            models.Index(fields=["state", "submitted_at"], name="application_state_submitted"),
+            models.Index(fields=["state", "case"], name="application_state_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.month} ({self.get_kind_display()})"
