@@ -4,22 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='cases_appli_state_ea7756_idx',
+            model_name="application",
+            name="cases_appli_state_ea7756_idx",
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'submitted_at'], name='application_state_submitted'),
+            model_name="application",
+            index=models.Index(
+                fields=["state", "submitted_at"], name="application_state_submitted"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'case'], name='application_state_case'),
+            model_name="application",
+            index=models.Index(fields=["state", "case"], name="application_state_case"),
         ),
     ]

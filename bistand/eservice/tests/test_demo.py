@@ -30,9 +30,7 @@ def demo_data(db, register_simulator):
     return months_open()[0]
 
 
-def test_the_demo_couple_applies_signs_and_gets_an_automated_decision(
-    client, eid_login, demo_data
-):
+def test_the_demo_couple_applies_signs_and_gets_an_automated_decision(client, eid_login, demo_data):
     month = demo_data
     eid_login(client, demo.SARA.personnummer)
     start = client.post("/mina-sidor/ansok/", {"month": month})
