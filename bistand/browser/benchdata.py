@@ -194,6 +194,7 @@ APPLICATION = (
     "submitted_at",
     "created_at",
     "state_changed_at",
+    "flagged",
 )
 DECISION = (
     "id",
@@ -478,6 +479,7 @@ class CaseMaker:
                 submitted,
                 submitted,
                 submitted + timedelta(days=2),
+                False,
             ),
         )
         amount = template.amounts[1]
@@ -521,6 +523,9 @@ class CaseMaker:
         application = w.pk(Application)
         submitted = world.now - timedelta(hours=rng.uniform(0.2, 72))
         shown = None if state in ("draft", "awaiting_cosignature") else submitted
+        path = PATHS[state]
+        proposed = "proposal_ready" in path
+        flags = _flags(rng, declared["members"][0]["personnummer"]) if proposed else []
         w.add(
             Application,
             APPLICATION,
@@ -534,9 +539,9 @@ class CaseMaker:
                 shown,
                 submitted - timedelta(hours=1),
                 submitted + timedelta(minutes=2),
+                bool(flags),
             ),
         )
-        path = PATHS[state]
         for before, after in itertools.pairwise(path):
             actor = "system:eservice" if after == "submitted" else ROBOT
             w.add(
@@ -544,9 +549,8 @@ class CaseMaker:
                 ("application", "from_state", "to_state", "at", "actor"),
                 (application, before, after, submitted, actor),
             )
-        if "proposal_ready" not in path:
+        if not proposed:
             return
-        flags = _flags(rng, declared["members"][0]["personnummer"])
         route = [ROUTE_FLAGS] if flags else []
         route.append(ROUTE_FIRST if new else ROUTE_NOT_DELEGATED)
         amount = template.amounts[0]

@@ -219,8 +219,20 @@ class Application(models.Model):
     robot_lease_until = models.DateTimeField(null=True, blank=True)
     robot_worker = models.CharField(max_length=120, blank=True)
     robot_runs = models.PositiveIntegerField(default=0)
+    flagged = models.BooleanField(
+        "flaggad",
+        default=False,
+        help_text="Beslutsförslaget har flaggor att pröva (kön Flaggade räknar på detta). "
+        "Hålls i takt med förslaget av Proposal.save.",
+    )
     history = HistoricalRecords(
-        excluded_fields=["robot_enqueued_at", "robot_lease_until", "robot_worker", "robot_runs"]
+        excluded_fields=[
+            "robot_enqueued_at",
+            "robot_lease_until",
+            "robot_worker",
+            "robot_runs",
+            "flagged",
+        ]
     )
 
     class Meta:

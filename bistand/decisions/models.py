@@ -116,6 +116,15 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"Beslutsförslag för {self.application}"
 
+    def save(self, *args, **kwargs):
+        """Also marks the application flagged or not, so the queues can count flagged
+        proposals without reading every proposal's JSON."""
+        super().save(*args, **kwargs)
+        flagged = bool(self.flags)
+        Application.objects.filter(pk=self.application_id).exclude(flagged=flagged).update(
+            flagged=flagged
+        )
+
     @property
     def flag_codes(self) -> list[str]:
         return [flag["code"] for flag in self.flags]

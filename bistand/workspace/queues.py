@@ -55,7 +55,7 @@ QUEUES = (
         "flaggade",
         "Flaggade",
         "Beslutsförslag där roboten har flaggat något att pröva.",
-        Q(state=State.PROPOSAL_READY) & ~Q(proposal__flags=[]),
+        Q(state=State.PROPOSAL_READY, flagged=True),
     ),
     Queue(
         "nya",

@@ -271,3 +271,19 @@ def test_pages_of_a_queue(client, world, mixed, monkeypatch):
     # Filtered, the count follows the filter.
     flagged = client.get("/handlaggning/?flagga=INCOME_DIFFERS").content.decode()
     assert "Att besluta: 1 ansökningar" in flagged
+
+
+def test_the_application_follows_its_proposals_flags(world, ready):
+    """The Flaggade queue counts ``Application.flagged``, which the proposal keeps in step."""
+    from bistand.cases.models import Application
+
+    from .conftest import proposal_of
+
+    proposal = proposal_of(ready)
+    assert proposal.flags and Application.objects.get(pk=ready.pk).flagged
+    proposal.flags = []
+    proposal.save()
+    assert not Application.objects.get(pk=ready.pk).flagged
+    proposal.flags = [{"code": "VEHICLE", "text": "Ett fordon."}]
+    proposal.save()
+    assert Application.objects.get(pk=ready.pk).flagged
