@@ -29,6 +29,7 @@ from bistand.cases.models import Application, State
 from .. import files, forms, services
 from ..models import Attachment, Draft, Message
 from ..session import applicant_required
+from .apply import error_list
 from .summary import kr, summary
 
 # The status as the applicant reads it (not the caseworkers' words).
@@ -222,18 +223,6 @@ class MessageForm(django_forms.Form):
     )
 
 
-def _errors(*forms_) -> list[tuple[str, str]]:
-    """The error summary's links: each error points at its field."""
-    found = []
-    for form in forms_:
-        if form is None:
-            continue
-        for name, errors in form.errors.items():
-            anchor = form[name].auto_id if name in form.fields else (form.prefix or "main")
-            found.extend((anchor, str(message)) for message in errors)
-    return found
-
-
 def _own(request, pk: int) -> Application:
     found = services.application_for(request.applicant, pk)
     if found is None:
@@ -344,11 +333,7 @@ def application(request, pk: int):
         getattr(found, "cosignature", None) if found.state == State.AWAITING_COSIGNATURE else None
     )
     services.record_view(person, found, "eservice.application")
-    errors = _errors(
-        answer_form if answer_form.is_bound else None,
-        attachment_form if attachment_form.is_bound else None,
-        message_form if message_form.is_bound else None,
-    )
+    errors = [*error_list(answer_form), *error_list(attachment_form), *error_list(message_form)]
     return render(
         request,
         "eservice/minasidor/application.html",
