@@ -1,4 +1,4 @@
-"""Helpers for tests that need staff with roles (used by the staff and API tests)."""
+"""Helpers for tests that need staff with roles (the staff, API, workspace and browser tests)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def make_staff(
     is_staff: bool = False,
     password: str | None = None,
     email: str = "",
+    first_name: str = "",
+    last_name: str = "",
 ):
     """An active user with a staff profile and (unless ``role`` is None) one role.
 
@@ -27,7 +29,12 @@ def make_staff(
     a password takes a good part of a second, on purpose.
     """
     user = get_user_model().objects.create_user(
-        username, password=password, email=email, is_staff=is_staff
+        username,
+        password=password,
+        email=email,
+        is_staff=is_staff,
+        first_name=first_name,
+        last_name=last_name,
     )
     profile = StaffProfile.objects.create(
         user=user,

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Headless, as root, and quiet: no network beyond the live server (the machine's network is
@@ -187,17 +185,11 @@ def axe():
 
 def make_staff(username: str, role: str, units=(), *, first_name: str, last_name: str):
     """An active staff user of Exempelkommun who logs in with ``PASSWORD``."""
-    from bistand.cases.seeding import get_municipality
-    from bistand.staff.models import StaffProfile
+    from bistand.staff.testing import make_staff as staff_user
 
-    user = get_user_model().objects.create_user(
-        username, password=PASSWORD, first_name=first_name, last_name=last_name
+    return staff_user(
+        username, role, units, password=PASSWORD, first_name=first_name, last_name=last_name
     )
-    profile = StaffProfile.objects.create(user=user, municipality=get_municipality())
-    profile.units.set(units)
-    # The role groups come from a migration and come back after each flush (post_migrate).
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 @dataclass

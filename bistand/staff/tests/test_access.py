@@ -14,22 +14,10 @@ from bistand.cases.models import Person, Unit
 from bistand.cases.seeding import get_municipality
 from bistand.cases.services import Member, open_case
 from bistand.staff import access
-from bistand.staff.models import Role, StaffProfile
+from bistand.staff.models import Role
+from bistand.staff.testing import make_staff as staff
 
 TEST = Actor.system("test")
-
-
-def staff(username, role, units=(), *, protected=False, municipality=None):
-    user = get_user_model().objects.create_user(username, password="x")
-    profile = StaffProfile.objects.create(
-        user=user,
-        municipality=municipality or get_municipality(),
-        protected_identity_access=protected,
-    )
-    profile.units.set(units)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

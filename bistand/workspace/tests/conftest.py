@@ -6,8 +6,6 @@ import copy
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from bistand.audit.services import Actor
 from bistand.cases import seeding
@@ -17,7 +15,8 @@ from bistand.cases.synthetic import salary_record
 from bistand.decisions.models import Proposal
 from bistand.robot.pipeline import process
 from bistand.rules.period import Month
-from bistand.staff.models import Role, StaffProfile
+from bistand.staff.models import Role
+from bistand.staff.testing import make_staff as staff_user
 
 APPLICANT = "198502019980"
 PARTNER = "198703039985"
@@ -27,19 +26,11 @@ TEST = Actor.system("test")
 MONTH = "2025-04"
 
 
-def make_staff(username, role, units=(), *, protected=False, municipality=None):
-    user = get_user_model().objects.create_user(
-        username, password=None, first_name=username.capitalize(), last_name="Testsson"
+def make_staff(username, role, units=(), **options):
+    """A staff user named after the username ("Anna Testsson"), as the letters name them."""
+    return staff_user(
+        username, role, units, first_name=username.capitalize(), last_name="Testsson", **options
     )
-    profile = StaffProfile.objects.create(
-        user=user,
-        municipality=municipality or seeding.get_municipality(),
-        protected_identity_access=protected,
-    )
-    profile.units.set(units)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def declared(applicant=APPLICANT, partner=PARTNER, child=CHILD, salary="8000.00", **changes):
