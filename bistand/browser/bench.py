@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import statistics
 import sys
@@ -259,17 +258,9 @@ def _child(argv: list[str]) -> None:
     parser.add_argument("--units", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
-    import django
+    from bistand.robot.bench import child_database
 
-    django.setup()
-    from django.core.management import call_command
-
-    def log(text: str) -> None:
-        print(text, flush=True)
-
-    log("migrating")
-    call_command("migrate", verbosity=0, interactive=False)
+    log = child_database()
     from .benchdata import generate
 
     user, seconds = generate(args.cases, units=args.units, seed=args.seed, log=log)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -310,17 +309,9 @@ def _child(argv: list[str]) -> None:
     parser.add_argument("--applicants", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
-    import django
+    from bistand.robot.bench import child_database
 
-    django.setup()
-    from django.core.management import call_command
-
-    def log(text: str) -> None:
-        print(text, flush=True)
-
-    log("migrating")
-    call_command("migrate", verbosity=0, interactive=False)
+    log = child_database()
     from bistand.browser.benchdata import generate
     from bistand.eservice.services import months_open
 

@@ -89,6 +89,23 @@ def bench_database():
             yield f"sqlite:///{tmp}/bench.sqlite3", "SQLite"
 
 
+def child_database():
+    """In the child ``run_in_child`` started: Django set up and the fresh database migrated.
+    Returns the child's ``log`` (a line to the parent, at once)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    def log(text: str) -> None:
+        print(text, flush=True)
+
+    log("migrating")
+    call_command("migrate", verbosity=0, interactive=False)
+    return log
+
+
 def run_in_child(module: str, args: list[str], *, what: str, log=print) -> tuple[str, dict]:
     """Run ``python -m module args`` against a fresh database of its own (``bench_database``)
     with DEBUG off, pass its output lines to ``log``, and return the database's kind and the
