@@ -88,32 +88,43 @@ def nilsson_declared() -> dict:
     }
 
 
+def register_household(
+    client,
+    month: str,
+    adults: list[str],
+    children: list[str] = (),
+    *,
+    address_key: str,
+    extra: dict[str, list[dict]] | None = None,
+) -> None:
+    """Tell the register simulator that ``adults`` and ``children`` live together in ``month``
+    (Skatteverket's folkbokföring) and that each adult is registered at Arbetsförmedlingen;
+    ``extra`` adds Skatteverket records per adult (e.g. a salary)."""
+    persons = [*adults, *children]
+    for adult in adults:
+        skv = [
+            {"kind": "protected_identity", "protected": False},
+            {"kind": "population_register", "address_key": address_key, "persons": persons},
+            *(extra or {}).get(adult, []),
+        ]
+        client.put_person(adult, month, records={"SKV": skv, "AF": [AF_REGISTERED]})
+
+
 def register(client, month: str) -> None:
     """Tell the register simulator about the demo applicants for ``month``."""
     from bistand.cases.synthetic import salary_record
 
-    def skv(key: str, persons: list[str], *extra: dict) -> list[dict]:
-        return [
-            {"kind": "protected_identity", "protected": False},
-            {"kind": "population_register", "address_key": key, "persons": persons},
-            *extra,
-        ]
-
-    nilssons = [SARA.personnummer, JOHAN.personnummer]
-    client.put_person(
-        SARA.personnummer, month, records={"SKV": skv(NILSSON_KEY, nilssons), "AF": [AF_REGISTERED]}
-    )
     salary = salary_record(JOHAN_SALARY, f"{month}-25", "Exempelbolaget AB")
-    client.put_person(
-        JOHAN.personnummer,
+    register_household(
+        client,
         month,
-        records={"SKV": skv(NILSSON_KEY, nilssons, salary), "AF": [AF_REGISTERED]},
+        [SARA.personnummer, JOHAN.personnummer],
+        address_key=NILSSON_KEY,
+        extra={JOHAN.personnummer: [salary]},
     )
-    lunds = [ERIK.personnummer, LINA.personnummer, LUND_CHILD]
-    for person in (ERIK, LINA):
-        client.put_person(
-            person.personnummer, month, records={"SKV": skv(LUND_KEY, lunds), "AF": [AF_REGISTERED]}
-        )
+    register_household(
+        client, month, [ERIK.personnummer, LINA.personnummer], [LUND_CHILD], address_key=LUND_KEY
+    )
     client.put_person(
         MAJA.personnummer,
         month,

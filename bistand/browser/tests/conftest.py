@@ -289,27 +289,15 @@ def couple(live_server, register_simulator, eid) -> Couple:
     Exempelkommun exists; Anna and Bo are registered at the provider."""
     from bistand.cases import personnummer
     from bistand.cases.seeding import get_municipality
+    from bistand.eservice.demo import register_household
     from bistand.eservice.services import months_open
     from bistand.eservice.testing import register_identity
 
     month = months_open()[0]
     anna, bo, child = (personnummer.normalise(n) for n in (ANNA, BO, CHILD))
-    for number in (anna, bo):
-        register_simulator.put_person(
-            number,
-            month,
-            records={
-                "SKV": [
-                    {"kind": "protected_identity", "protected": False},
-                    {
-                        "kind": "population_register",
-                        "address_key": "a1b2c3d4e5f60718",
-                        "persons": [anna, bo, child],
-                    },
-                ],
-                "AF": [{"kind": "registration", "registered": True, "planning_active": True}],
-            },
-        )
+    register_household(
+        register_simulator, month, [anna, bo], [child], address_key="a1b2c3d4e5f60718"
+    )
     get_municipality()
     subs = {
         anna: register_identity(eid, anna, given_name="Anna", family_name="Andersson"),

@@ -8,13 +8,14 @@ import pytest
 
 from bistand.cases.models import Application, State
 from bistand.cases.seeding import get_municipality
-from bistand.eservice.demo import AF_REGISTERED
+from bistand.eservice.demo import register_household
 from bistand.eservice.models import Cosignature, Draft, Signature
 from bistand.eservice.services import months_open
 
 ANNA = "198504122386"  # sökande
 BO = "198307151236"  # medsökande
 CHILD = "201503032383"
+ADDRESS = "a1b2c3d4e5f60718"  # opaque key: who lives together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,22 +31,7 @@ def household(register_simulator):
     """Anna, Bo and their child at one address, according to Skatteverket."""
     month = months_open()[0]
     anna, bo, child = valid(ANNA), valid(BO), valid(CHILD)
-    for number in (anna, bo):
-        register_simulator.put_person(
-            number,
-            month,
-            records={
-                "SKV": [
-                    {"kind": "protected_identity", "protected": False},
-                    {
-                        "kind": "population_register",
-                        "address_key": "a1b2c3d4e5f60718",
-                        "persons": [anna, bo, child],
-                    },
-                ],
-                "AF": [AF_REGISTERED],
-            },
-        )
+    register_household(register_simulator, month, [anna, bo], [child], address_key=ADDRESS)
     get_municipality()
     return month, anna, bo, child
 
