@@ -274,7 +274,7 @@ def missing_steps(draft: Draft) -> list[str]:
 
 @dataclass(frozen=True)
 class SignerLogin:
-    """The e-legitimation login a signature rests on (from ``session.login_info``)."""
+    """The e-legitimation login a signature rests on (from ``session.signer_login``)."""
 
     issuer: str
     ref: str

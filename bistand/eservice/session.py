@@ -20,6 +20,7 @@ from bistand.audit.services import Actor, record
 from bistand.cases.models import Person
 
 from .eid import Login
+from .services import SignerLogin
 
 KEY = "eid"
 
@@ -86,19 +87,19 @@ def current_person(request) -> Person | None:
     return person
 
 
-def login_info(request) -> dict:
-    """The current login's issuer, reference and time (for a signature)."""
+def signer_login(request) -> SignerLogin:
+    """The current login (issuer, reference, time), which a signature rests on."""
     data = _session(request) or {}
-    return {
-        "issuer": data.get("issuer", ""),
-        "ref": data.get("ref", ""),
-        "at": datetime.fromisoformat(data["at"]) if data.get("at") else None,
-    }
+    return SignerLogin(
+        issuer=data.get("issuer", ""),
+        ref=data.get("ref", ""),
+        at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
+    )
 
 
 def login_is_fresh(request) -> bool:
     """Logged in recently enough to sign (EID_SIGN_WITHIN_MINUTES)."""
-    at = login_info(request)["at"]
+    at = signer_login(request).at
     return at is not None and timezone.now() - at <= timedelta(
         minutes=settings.EID_SIGN_WITHIN_MINUTES
     )

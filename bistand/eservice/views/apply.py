@@ -18,8 +18,8 @@ from bistand.cases.models import ApplicationKind, State
 
 from .. import forms, services
 from ..models import Attachment, Draft, Step
-from ..services import EserviceError, SignerLogin
-from ..session import applicant_required, login_info, login_is_fresh, login_url
+from ..services import EserviceError
+from ..session import applicant_required, login_is_fresh, login_url, signer_login
 from .summary import summary
 
 STEPS = list(Step)
@@ -361,11 +361,8 @@ def review(request, pk: int):
 
 
 def _sign(request, draft: Draft):
-    info = login_info(request)
     try:
-        application = services.sign(
-            draft, request.applicant, SignerLogin(info["issuer"], info["ref"], info["at"])
-        )
+        application = services.sign(draft, request.applicant, signer_login(request))
     except EserviceError as exc:
         messages.error(request, str(exc))
         return redirect("eservice:review", draft.pk)
@@ -396,12 +393,11 @@ def cosign(request, pk: int):
             return redirect(
                 login_url(reverse("eservice:cosign", args=[application.pk]), again=True)
             )
-        info = login_info(request)
         try:
             services.cosign(
                 application,
                 request.applicant,
-                SignerLogin(info["issuer"], info["ref"], info["at"]),
+                signer_login(request),
             )
         except EserviceError as exc:
             messages.error(request, str(exc))
