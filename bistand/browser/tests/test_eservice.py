@@ -274,7 +274,9 @@ def test_another_households_application_is_not_found(new_page, couple, axe):
 
 
 def fits(page) -> None:
-    """Nothing wider than the screen: no sideways scrolling on a phone."""
+    """Nothing wider than the screen: no sideways scrolling on a phone. Measured once the page
+    has loaded: before its stylesheet applies, a select is as wide as its longest option."""
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide on a {PHONE['width']} px screen"
 
