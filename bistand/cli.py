@@ -1,4 +1,7 @@
-"""The ``bistand`` command: Django's management commands with the project's settings."""
+"""The ``bistand`` command: Django's management commands with the project's settings.
+
+Files it creates (the database, payment files, attachments, var/) are the server user's own:
+the umask is 077 before anything starts (bistand/core/private.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bistand.core.private import restrict_umask
+
+    restrict_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
     from django.core.management import execute_from_command_line
 

@@ -19,6 +19,10 @@ Everything that differs between machines comes from the environment:
   Connect), see "Staff login" below and docs/security.md.
 - ``BISTAND_EID_OIDC_*``: applicants' login with e-legitimation through an e-ID broker (OpenID
   Connect), see "Applicant login" below and docs/eservice.md.
+- ``BISTAND_STATIC_ROOT``: where ``collectstatic`` puts the static files; default
+  ``var/static`` (``var/`` is private to the server's user: see docs/operations.md).
+- ``BISTAND_CSP_FORM_ACTION``: more origins that forms may be sent to (comma-separated), see
+  "Security headers" below.
 """
 
 from __future__ import annotations
@@ -26,14 +30,20 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from csp.constants import NONE, SELF
+
+from bistand.core.private import private_dir, private_file
 from bistand.dburl import parse_database_url
 from bistand.logconfig import configure_structlog, logging_dict
 from bistand.secretkey import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BISTAND_VAR_DIR") or BASE_DIR / "var")
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Personal data lives under var/ (the database, payment files, attachments): the server's user
+# only (0700; files 0600, docs/operations.md).
+private_dir(VAR_DIR)
 
 
 def _env_flag(name: str) -> bool:
@@ -84,6 +94,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: every response (errors and lockouts too) gets the
+    # Content-Security-Policy and, unless it is a static file, Cache-Control: no-store.
+    "csp.middleware.CSPMiddleware",
+    "bistand.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Swedish unless the visitor chose English with the language form (a cookie).
     "bistand.core.middleware.LanguageMiddleware",
@@ -91,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A staff page asked for with a personnummer in its address is not served (access logs).
+    "bistand.core.middleware.PersonnummerInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a lockout (too many failed logins) into the Swedish lockout page.
@@ -103,7 +119,8 @@ WSGI_APPLICATION = "bistand.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of Django's admin templates (without inline styles, for the CSP).
+        "DIRS": [BASE_DIR / "bistand" / "core" / "templates_override"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -132,6 +149,15 @@ DATABASES = {
 # its connection around every task (on SQLite each close also checkpoints the WAL).
 DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if (
+    DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
+    # Made 0600 before SQLite opens it: its -wal and -shm files take the database's mode.
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if not _sqlite.exists():
+        private_dir(_sqlite.parent)
+    private_file(_sqlite)
 if os.environ.get("BISTAND_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BISTAND_TEST_DB_NAME"]}
 
@@ -262,6 +288,17 @@ COSIGN_REMIND_DAYS = int(_env("BISTAND_COSIGN_REMIND_DAYS", "3"))
 ATTACHMENT_ROOT = Path(_env("BISTAND_ATTACHMENT_ROOT") or VAR_DIR / "attachments")
 ATTACHMENT_MAX_BYTES = int(_env("BISTAND_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 ATTACHMENTS_PER_APPLICATION = 20
+# An upload being received is kept in memory up to 2.5 MB, beyond that in a temporary file:
+# in a private folder beside the attachments (0700, files 0600), never the system's /tmp, and
+# removed when the request ends; the worker's housekeeping removes what a killed server left
+# (bistand/core/uploads.py).
+FILE_UPLOAD_TEMP_DIR = str(ATTACHMENT_ROOT / ".uploads")
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "bistand.core.uploads.PrivateTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -315,7 +352,7 @@ USE_TZ = True
 # --- Static files (vendored, never from a CDN) ----------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(_env("BISTAND_STATIC_ROOT") or VAR_DIR / "static")
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -327,6 +364,42 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp) on every page: only our own scripts, styles, images and
+# fonts (vendored static files, no inline script or style), no framing, and forms only to
+# ourselves and to the identity providers a logout form is redirected to (the e-ID broker's
+# and the staff provider's end-session endpoints: browsers apply form-action to the redirects
+# after a form is sent). Pages that need more say so themselves: the API documentation
+# (bistand/api/urls.py), attachment downloads and the decision letter (stricter, their own).
+_IDENTITY_PROVIDERS = {
+    _origin(url)
+    for url in (
+        EID_OIDC_ISSUER,
+        OIDC_OP_END_SESSION_ENDPOINT,
+        *_env("BISTAND_CSP_FORM_ACTION").split(","),
+    )
+}
+_FORM_ACTION = [SELF, *sorted(origin for origin in _IDENTITY_PROVIDERS if origin)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": _FORM_ACTION,
+    }
+}
 
 if _env_flag("BISTAND_HTTPS"):
     SESSION_COOKIE_SECURE = True

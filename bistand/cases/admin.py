@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -41,15 +42,24 @@ class UnitAdmin(SettingsAdmin):
 
 @admin.register(Person)
 class PersonAdmin(CaseRecordAdmin):
-    """Persons, personnummer masked. Search finds a person by the whole personnummer only."""
+    """Persons, personnummer masked, found by the whole personnummer only, sent by POST.
+
+    The search never puts a personnummer in an address (addresses end up in access logs and
+    the browser's history): the person list's search form is sent by ``POST`` and answered
+    with a redirect to the person found, by id. ``?q=<personnummer>`` is refused before it
+    gets here (``bistand.core.middleware.PersonnummerInQueryMiddleware``).
+    """
 
     list_display = ("masked_personnummer", "given_name", "family_name", "protected_identity")
     list_filter = ("protected_identity",)
-    search_fields = ("=personnummer",)
+    change_list_template = "admin/cases/person/change_list.html"
     search_help_text = "Sök på hela personnumret eller samordningsnumret (ÅÅÅÅMMDD-NNNN)."
     ordering = ("family_name", "given_name", "pk")
     fields = ("masked_personnummer", "given_name", "family_name", "protected_identity", "cases")
     readonly_fields = fields
+
+    #: The search form's field (in the POST body, never in the address).
+    SEARCH_FIELD = "personnummer"
 
     @admin.display(description="personnummer")
     def masked_personnummer(self, obj) -> str:
@@ -77,14 +87,35 @@ class PersonAdmin(CaseRecordAdmin):
     def case_ids(self, obj) -> list[int]:
         return list(self._cases_of(obj).values_list("pk", flat=True))
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.SEARCH_FIELD in request.POST:
+            return self._search(request)
+        return super().changelist_view(
+            request, {**(extra_context or {}), "search_field": self.SEARCH_FIELD}
+        )
+
+    def _search(self, request):
+        """The person with the personnummer in the POST body, if the user may see them: a
+        redirect to their page (by id); otherwise back to the list with a message."""
+        listing = reverse("admin:cases_person_changelist")
         try:
-            return queryset.filter(personnummer=pnr.normalise(term)), False
+            number = pnr.normalise(request.POST[self.SEARCH_FIELD])
         except ValidationError:
-            return queryset.none(), False
+            messages.error(
+                request,
+                "Det är inte ett giltigt personnummer eller samordningsnummer. Skriv hela "
+                "numret, ÅÅÅÅMMDD-NNNN.",
+            )
+            return redirect(listing)
+        found = self.get_queryset(request).filter(personnummer=number).first()
+        if found is None:
+            messages.info(request, "Ingen person med det numret finns bland dem du får se.")
+            return redirect(listing)
+        return redirect("admin:cases_person_change", found.pk)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Only the POST form searches; a ``q`` in the address finds nobody.
+        return (queryset.none() if search_term.strip() else queryset), False
 
 
 class ApplicationInline(ReadOnlyInline):

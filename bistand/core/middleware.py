@@ -1,13 +1,20 @@
-"""Swedish first: the language is Swedish unless the visitor chose another one with the
-language form (Django's set_language view, which sets the language cookie). The browser's
-Accept-Language is not followed: an English-speaking browser would otherwise get pages
-marked lang="en" wherever a text is not translated yet."""
+"""Bistånd's middleware: the language, no caching of personal data, no personnummer in URLs.
+
+``LanguageMiddleware``: Swedish first. The language is Swedish unless the visitor chose another
+one with the language form (Django's set_language view, which sets the language cookie). The
+browser's Accept-Language is not followed: an English-speaking browser would otherwise get
+pages marked lang="en" wherever a text is not translated yet.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from bistand.audit.payload import looks_like_personnummer
 
 
 class LanguageMiddleware:
@@ -24,3 +31,66 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (Django's ``never_cache``) on every response but static files.
+
+    Nearly every page and file holds personal data: the case view, the API, decision letters,
+    attachments, Mina sidor, the e-service's steps. Neither the browser (its back button, its
+    disk cache on a shared computer) nor a proxy may keep a copy. Static files are served
+    before this (by the web server, or ``runserver``'s handler) and cached as usual.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
+        return response
+
+
+class PersonnummerInQueryMiddleware:
+    """A staff page (the admin, the workspace) is not served with a personnummer in its address.
+
+    An address is written to the web server's and the proxy's access logs and the browser's
+    history, where nobody controls who reads it. A ``GET`` whose query string holds something
+    shaped like a personnummer (``?q=19850201-1234``) is answered with a redirect to the same
+    page without it, and a message saying where to search instead: the admin's person list
+    has a search form that is sent by ``POST``.
+    """
+
+    #: The staff pages: the admin, the workspace.
+    PREFIXES = ("/admin/", "/handlaggning/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.GET:
+            path = request.path_info
+            if path.startswith(self.PREFIXES):
+                offending = [
+                    key
+                    for key, values in request.GET.lists()
+                    if any(looks_like_personnummer(value) for value in values)
+                ]
+                if offending:
+                    return self._refuse(request, offending)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, offending: list[str]) -> HttpResponseRedirect:
+        kept = request.GET.copy()
+        for key in offending:
+            kept.pop(key, None)
+        messages.error(
+            request,
+            "Personnummer får inte stå i adressen, eftersom adressen sparas i serverns loggar. "
+            "Sök i stället med sökrutan på sidan: den skickar personnumret utan att det hamnar "
+            "i adressen.",
+        )
+        query = kept.urlencode()
+        return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))

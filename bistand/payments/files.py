@@ -5,6 +5,9 @@ and batch id (never a personnummer). While an export's transaction is open they 
 under a hidden staging name (``.<name>.partial``); only after the transaction has committed
 are they renamed to their final names. A crash before the commit leaves at most staging
 files, which the next export for that municipality removes.
+
+The folder is the server user's only (0700) and so is each file (0600): they name the payees
+and their accounts.
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from pathlib import Path
 
 from django.conf import settings
 
+from bistand.core.private import FILE_MODE, private_dir
+
 from .models import PaymentBatch
 
 PARTIAL_SUFFIX = ".partial"
 
 
 def payments_dir() -> Path:
-    directory = Path(settings.VAR_DIR) / "payments"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return private_dir(Path(settings.VAR_DIR) / "payments")
 
 
 def final_paths(batch: PaymentBatch) -> tuple[Path, Path]:
@@ -37,8 +40,10 @@ def staging_path(final: Path) -> Path:
 
 
 def write_file(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` and flush it to disk."""
-    with open(path, "wb") as handle:
+    """Write ``content`` to ``path`` (mode 0600, whatever the umask) and flush it to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)  # a file that was there already keeps its mode otherwise
+    with os.fdopen(fd, "wb") as handle:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())

@@ -317,12 +317,49 @@ def test_persons_are_masked_and_found_only_by_the_whole_personnummer(client, adm
     assert "19850201-****" in listing
     assert "198502019980" not in listing and "19850201-9980" not in listing
     assert "196001" not in listing  # protected identity: not for this administrator
+    assert 'method="post" role="search"' in listing
 
-    found = client.get("/admin/cases/person/", {"q": "19850201-9980"})
-    assert [p.given_name for p in found.context["cl"].result_list] == ["Öppen"]
+    person = Person.objects.get(given_name="Öppen")
+    found = client.post("/admin/cases/person/", {"personnummer": "19850201-9980"})
+    assert found.status_code == 302
+    assert found["Location"] == f"/admin/cases/person/{person.pk}/change/"  # an id, no number
     for partial in ("19850201", "Öppen", "9980"):
-        result = client.get("/admin/cases/person/", {"q": partial})
-        assert list(result.context["cl"].result_list) == []
+        result = client.post("/admin/cases/person/", {"personnummer": partial}, follow=True)
+        assert result.redirect_chain == [("/admin/cases/person/", 302)]
+        assert "inte ett giltigt personnummer" in result.content.decode()
+
+
+def test_the_person_search_puts_no_personnummer_in_any_address(client, administrator, cases):
+    """The attack: ``?q=<personnummer>`` writes the number into the server's access log."""
+    client.force_login(administrator)
+    refused = client.get(
+        "/admin/cases/person/", {"q": "19850201-9980", "protected_identity__exact": "0"}
+    )
+    assert refused.status_code == 302
+    assert refused["Location"] == "/admin/cases/person/?protected_identity__exact=0"
+    page = client.get(refused["Location"]).content.decode()
+    assert "Personnummer får inte stå i adressen" in page
+    assert "19850201-9980" not in page and "198502019980" not in page
+    # Not by GET under another name either, nor in the 10-digit form, nor on another list.
+    for path, query in [
+        ("/admin/cases/person/", {"personnummer": "8502019980"}),
+        ("/admin/cases/case/", {"q": "198502019980"}),
+        ("/admin/audit/auditevent/", {"q": "850201-9980"}),
+        ("/handlaggning/", {"manad": "19850201-9980"}),
+    ]:
+        response = client.get(path, query)
+        assert response.status_code == 302, path
+        assert "9980" not in response["Location"], path
+    # A search term that is no personnummer still works on the other lists.
+    assert client.get("/admin/cases/case/", {"q": "EB-2026-000001"}).status_code == 200
+
+
+def test_the_person_search_finds_only_whom_the_user_may_see(client, administrator, cases):
+    client.force_login(administrator)
+    hidden = client.post("/admin/cases/person/", {"personnummer": "19600101-9980"}, follow=True)
+    assert hidden.redirect_chain == [("/admin/cases/person/", 302)]
+    assert "Ingen person med det numret" in hidden.content.decode()
+    assert not AuditEvent.objects.filter(action="case.opened").exists()
 
 
 def test_opening_a_person_logs_access_to_their_cases(client, administrator, cases):

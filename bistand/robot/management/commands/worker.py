@@ -7,11 +7,13 @@ import time
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
 from bistand.robot import recovery
 from bistand.robot.pipeline import worker_id
 
-#: How often the worker reminds partners who have not signed and withdraws expired ones.
+#: How often the worker reminds partners who have not signed and withdraws expired ones, and
+#: removes the temporary files of uploads whose request died (bistand/core/uploads.py).
 HOUSEKEEPING_SECONDS = 300
 
 
@@ -55,6 +57,9 @@ class Command(BaseCommand):
                         f"medsökande: {done['reminded']} påminda, {done['expired']} ansökningar "
                         "återkallade (ingen underskrift i tid)"
                     )
+                stale = remove_stale_uploads()
+                if stale:
+                    self.stdout.write(f"tog bort {len(stale)} överblivna uppladdningsfiler")
             worker.run()  # batch mode: returns when the queue is empty
             if not worker.running:
                 break
