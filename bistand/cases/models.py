@@ -121,6 +121,21 @@ class Role(models.TextChoices):
     OTHER = "other", "annan person i hushållet"
 
 
+class MembershipBasis(models.TextChoices):
+    """How a membership came about. Only ``CONFIRMED`` adult memberships give a person any
+    access to the household's case, and only they decide where a new application goes: a
+    person becomes a member of someone else's household by their own signature, never because
+    someone typed their personnummer (docs/eservice.md, "Membership by consent")."""
+
+    SIGNED = "signed", "egen underskrift med e-legitimation"
+    REGISTERED = "registered", "registrerad av kommunen"
+    DECLARED = "declared", "uppgiven av sökande (barn eller annan person)"
+    UNVERIFIED = "unverified", "ej bekräftad: tillagd utan egen underskrift"
+
+
+CONFIRMED = (MembershipBasis.SIGNED, MembershipBasis.REGISTERED)
+
+
 class HouseholdMember(models.Model):
     """A person's membership of a household, from one date (to another)."""
 
@@ -134,6 +149,14 @@ class HouseholdMember(models.Model):
         null=True,
         blank=True,
         help_text="För barn som bor i hushållet en del av tiden.",
+    )
+    basis = models.CharField(
+        "grund",
+        max_length=10,
+        choices=MembershipBasis.choices,
+        default=MembershipBasis.REGISTERED,
+        help_text="Hur medlemskapet uppstod. Bara en vuxen med egen underskrift eller "
+        "registrerad av kommunen når ärendet på Mina sidor.",
     )
     history = HistoricalRecords()
 

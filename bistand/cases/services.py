@@ -21,6 +21,7 @@ from .models import (
     Case,
     Household,
     HouseholdMember,
+    MembershipBasis,
     Municipality,
     Person,
     Role,
@@ -44,6 +45,15 @@ class Member:
     person: Person
     role: str
     days: int | None = None
+    # How the membership came about; None: registered by the municipality for an adult,
+    # declared for a child or another person (cases.models.MembershipBasis).
+    basis: str | None = None
+
+    def basis_or_default(self) -> str:
+        if self.basis:
+            return self.basis
+        adult = self.role in (Role.APPLICANT, Role.PARTNER)
+        return MembershipBasis.REGISTERED if adult else MembershipBasis.DECLARED
 
 
 def get_or_create_person(personnummer: str, **names: str) -> Person:
@@ -73,6 +83,7 @@ def open_case(
                 role=m.role,
                 valid_from=since,
                 days_per_month=m.days,
+                basis=m.basis_or_default(),
             )
             for m in members
         )

@@ -117,6 +117,7 @@ class Cosignature(models.Model):
     reminded_at = models.DateTimeField("påmind", null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField("avböjd", null=True, blank=True)
 
     class Meta:
         verbose_name = "väntande underskrift"

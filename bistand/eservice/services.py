@@ -19,17 +19,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bistand.audit.services import Actor, record
+from bistand.cases import membership
 from bistand.cases import personnummer as pnr
 from bistand.cases.models import (
     Application,
     ApplicationKind,
     Case,
     HouseholdMember,
+    MembershipBasis,
     Municipality,
     Person,
     Role,
@@ -77,37 +79,55 @@ def municipality() -> Municipality:
     return found
 
 
-def case_of(person: Person, on: date | None = None) -> Case | None:
-    """The case of the household where the person is sökande or medsökande today."""
-    on = on or timezone.localdate()
-    member = (
-        HouseholdMember.objects.filter(person=person, role__in=ADULT_ROLES, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("household__case")
-        .order_by("-valid_from", "-pk")
-        .first()
-    )
-    if member is None:
-        return None
-    return getattr(member.household, "case", None)
+class ChooseCase(EserviceError):
+    """The person is a confirmed member of two households' cases: they choose which one the
+    application is for (and staff end the membership that no longer holds)."""
+
+    def __init__(self, cases: list[Case]):
+        super().__init__(
+            _(
+                "Du finns i två hushåll hos kommunen. Välj vilket hushåll ansökan gäller; "
+                "din handläggare rättar uppgifterna om du inte längre bor i det andra."
+            )
+        )
+        self.cases = cases
+
+
+def case_of(person: Person, on: date | None = None, *, choice: int | None = None) -> Case | None:
+    """The case of the household where the person is a *confirmed* sökande or medsökande
+    today (cases.membership): never a household someone else named them in. With two, the
+    person's ``choice`` (a case id among them) decides, or ``ChooseCase`` asks for it."""
+    found = membership.cases_of(person, on)
+    if len(found) <= 1:
+        return found[0] if found else None
+    chosen = next((case for case in found if case.pk == choice), None)
+    if chosen is None:
+        raise ChooseCase(found)
+    return chosen
 
 
 def applications_of(person: Person):
-    """Every application in the cases where the person is or was sökande or medsökande."""
-    households = HouseholdMember.objects.filter(person=person, role__in=ADULT_ROLES).values(
-        "household_id"
-    )
-    return Application.objects.filter(case__household_id__in=households)
+    """The applications the person may read: those they signed with their own e-legitimation,
+    and those of a household they were a confirmed member of in the application's month."""
+    signed = Exists(Signature.objects.filter(application=OuterRef("pk"), person=person))
+    covered = membership.covered_applications(person)
+    return Application.objects.filter(signed if covered is None else Q(signed) | covered)
 
 
 def application_for(person: Person, application_id: int) -> Application | None:
-    """The application if it belongs to the person's household; None otherwise (a 404)."""
+    """The application if the person may read it (``applications_of``); None otherwise (a
+    404)."""
     return (
         applications_of(person)
         .select_related("case", "case__municipality")
         .filter(pk=application_id)
         .first()
     )
+
+
+def may_write(person: Person, case: Case) -> bool:
+    """Messages go into a case's thread only from its current confirmed members."""
+    return any(found.pk == case.pk for found in membership.cases_of(person))
 
 
 # --------------------------------------------------------------------------- drafts
@@ -121,15 +141,17 @@ def _fresh_from(declared: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def start_draft(person: Person, month: str) -> Draft:
+def start_draft(person: Person, month: str, *, case_choice: int | None = None) -> Draft:
     """The person's draft for the month: the open one, or a new one pre-filled from last
-    month's application (återansökan) or from the population register (nyansökan)."""
+    month's application (återansökan) or from the population register (nyansökan). It goes
+    to the person's own confirmed case (``case_of``); a pending application in which someone
+    else named them never decides it, nor blocks it."""
     if month not in months_open():
         raise EserviceError(_("Du kan ansöka för innevarande eller nästa månad."))
     existing = Draft.objects.filter(person=person, month=month, application__isnull=True).first()
     if existing is not None:
         return existing
-    case = case_of(person)
+    case = case_of(person, choice=case_choice)
     if case is not None:
         live = case.applications.filter(month=month, state__in=LIVE_STATES).first()
         if live is not None:
@@ -333,6 +355,12 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
     role = role_in(declared, person)
     if role not in ADULT_ROLES:
         raise EserviceError(_("Du måste vara sökande eller medsökande i hushållet."))
+    if draft.case is None and role != Role.APPLICANT:
+        raise EserviceError(_("Den som skriver en nyansökan är sökande i den."))
+    if draft.case is not None and not may_write(person, draft.case):
+        raise EserviceError(
+            _("Du hör inte längre till hushållet som utkastet gäller. Ta bort det och börja om.")
+        )
     key = str(draft.submission_key)
     try:
         with transaction.atomic():
@@ -366,6 +394,7 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
                     expires_at=timezone.now() + timedelta(days=settings.COSIGN_EXPIRY_DAYS),
                 )
             else:
+                membership.leave_undeclared(application, actor=actor_for(person))
                 submit(application, actor=actor_for(person), reason="ansökan inskickad digitalt")
     except IntegrityError:
         existing = Application.objects.filter(submission_key=key).first()
@@ -379,11 +408,18 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
 
 
 def _open_case(declared: dict[str, Any], writer: Person) -> Case:
-    """A first application opens the household's case (ärende)."""
-    members = [
-        Member(person=get_or_create_person(m["personnummer"]), role=m["role"], days=m.get("days"))
+    """A first application opens the household's case (ärende) with its writer, who signed it,
+    as sökande and the children declared in it. The partner it names joins only by signing
+    it with their own e-legitimation (``cosign``): a typed personnummer confirms nothing."""
+    members = [Member(person=writer, role=Role.APPLICANT, basis=MembershipBasis.SIGNED)] + [
+        Member(
+            person=get_or_create_person(m["personnummer"]),
+            role=m["role"],
+            days=m.get("days"),
+            basis=MembershipBasis.DECLARED,
+        )
         for m in declared["members"]
-        if m["role"] != Role.OTHER
+        if m["role"] == Role.CHILD
     ]
     where = municipality()
     unit = Unit.objects.filter(municipality=where).order_by("pk").first()
@@ -416,6 +452,7 @@ def awaiting_my_signature(person: Person):
         partner=person,
         signed_at__isnull=True,
         expired_at__isnull=True,
+        declined_at__isnull=True,
         application__state=State.AWAITING_COSIGNATURE,
     ).select_related("application", "application__case")
 
@@ -440,13 +477,54 @@ def cosign(application: Application, person: Person, login: SignerLogin) -> Appl
             and Signature.objects.filter(application=application, login_ref=login.ref).exists()
         ):
             raise EserviceError(_("En underskrift kan inte göras med den andras inloggning."))
-        _signature(
-            application, person, role_in(application.declared, person), application.declared, login
-        )
+        role = role_in(application.declared, person)
+        _signature(application, person, role, application.declared, login)
         pending.signed_at = timezone.now()
         pending.save(update_fields=["signed_at"])
+        membership.join(application.case, person, role, actor=actor_for(person))
+        membership.leave_undeclared(application, actor=actor_for(person))
         submit(application, actor=actor_for(person), reason="båda har skrivit under")
     return application
+
+
+def decline(application: Application, person: Person) -> Application:
+    """The named partner declines to sign: the application is withdrawn and its writer sees
+    why on Mina sidor. The partner never becomes a member of the writer's household."""
+    with transaction.atomic():
+        pending = Cosignature.objects.select_for_update().filter(application=application).first()
+        if pending is None or pending.partner_id != person.pk or pending.signed_at is not None:
+            raise EserviceError(_("Den här ansökan väntar inte på din underskrift."))
+        if pending.declined_at is not None:
+            return application
+        application.refresh_from_db()
+        if application.state != State.AWAITING_COSIGNATURE:
+            raise EserviceError(_("Ansökan väntar inte längre på underskrift."))
+        pending.declined_at = timezone.now()
+        pending.save(update_fields=["declined_at"])
+        transition(
+            application,
+            State.WITHDRAWN,
+            actor=actor_for(person),
+            reason="den andra vuxna i ansökan avböjde att skriva under",
+        )
+        record(
+            "eservice.cosign_declined",
+            actor=actor_for(person),
+            case_id=application.case_id,
+            subject=f"application:{application.pk}",
+            data={},
+        )
+    return application
+
+
+def declined_for(person: Person):
+    """The writer's applications that the named partner declined to sign (shown on Mina
+    sidor with what to do next)."""
+    return Cosignature.objects.filter(
+        declined_at__isnull=False,
+        application__signatures__person=person,
+        application__state=State.WITHDRAWN,
+    ).select_related("application")
 
 
 def remind_and_expire(now=None) -> dict[str, int]:
@@ -633,12 +711,12 @@ def answer_completion_with(
 
 
 def unread_messages(person: Person):
-    """Staff messages in the person's cases that no one in the household has read yet."""
-    households = HouseholdMember.objects.filter(person=person, role__in=ADULT_ROLES).values(
-        "household_id"
-    )
+    """Staff messages in the person's current cases that no one in the household has read
+    yet."""
     return Message.objects.filter(
-        case__household_id__in=households, from_applicant=False, read_at__isnull=True
+        case__in=[case.pk for case in membership.cases_of(person)],
+        from_applicant=False,
+        read_at__isnull=True,
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import apply, login, minasidor
+from .views import account, apply, login, minasidor
 
 app_name = "eservice"
 
@@ -20,9 +20,13 @@ urlpatterns = [
     path("ansok/<int:pk>/ta-bort/", apply.discard, name="discard"),
     path("ansok/<int:pk>/<slug:step>/", apply.step, name="step"),
     path("underskrift/<int:pk>/", apply.cosign, name="cosign"),
+    path("underskrift/<int:pk>/avboj/", apply.decline, name="cosign-decline"),
     # Mina sidor (views/minasidor.py)
     path("", minasidor.home, name="home"),
     path("ansokan/<int:pk>/", minasidor.application, name="application"),
+    # the payout account (views/account.py)
+    path("konto/", account.account, name="account"),
+    path("konto/andra/", account.change, name="account-change"),
     path("ansokan/<int:pk>/beslut/", minasidor.decision, name="decision"),
     path("ansokan/<int:pk>/beslut.pdf", minasidor.decision_pdf, name="decision-pdf"),
     path(

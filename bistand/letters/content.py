@@ -13,7 +13,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from bistand.cases.models import HouseholdMember, Person, Role
+from bistand.cases.membership import confirmed_adults
+from bistand.cases.models import Person
 from bistand.decisions.models import Decision, Outcome
 from bistand.rules.explain import month_sv
 from bistand.rules.money import format_kr, from_ore
@@ -121,29 +122,20 @@ def _name(person: Person) -> str:
 
 
 def recipients(decision: Decision) -> list[Recipient]:
-    """The parties: the applicant and any medsökande in the household in the month applied for.
+    """The parties: the application's sökande and medsökande — the adults it declares who are
+    confirmed members of the household in its month (cases.membership), so a couple who
+    applied together are both addressed, whoever joined the household when.
 
     No address is ever shown (the letter is delivered by Mina sidor or by the post room, which
     for protected identity goes through Skatteverket). The personnummer is shown masked, and
     not at all when the case is restricted or the person has protected identity.
     """
     application = decision.application
-    case = application.case
-    first_day = date.fromisoformat(f"{application.month}-01")
-    members = [
-        m for m in case.household.members_on(first_day) if m.role in (Role.APPLICANT, Role.PARTNER)
-    ]
-    if not members:
-        members = list(
-            HouseholdMember.objects.filter(
-                household=case.household, role=Role.APPLICANT
-            ).select_related("person")[:1]
-        )
-    members.sort(key=lambda m: m.role != Role.APPLICANT)
-    hide = case.restricted or any(m.person.protected_identity for m in members)
+    adults = confirmed_adults(application)
+    hide = application.case.restricted or any(a.person.protected_identity for a in adults)
     return [
-        Recipient(name=_name(m.person), masked_personnummer="" if hide else m.person.masked)
-        for m in members
+        Recipient(name=_name(a.person), masked_personnummer="" if hide else a.person.masked)
+        for a in adults
     ]
 
 

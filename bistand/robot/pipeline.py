@@ -31,7 +31,8 @@ from django.utils import timezone
 from bistand.audit.services import Actor, record
 from bistand.audit.services import deferred as audit_deferred
 from bistand.cases import personnummer as pnr
-from bistand.cases.models import Application, ApplicationKind, HouseholdMember, State
+from bistand.cases.membership import confirmed_adults
+from bistand.cases.models import Application, ApplicationKind, State
 from bistand.cases.states import ConcurrentTransition, transition
 from bistand.connectors import get_gateway
 from bistand.decisions import services as decisions
@@ -304,12 +305,12 @@ def process(application_id: int) -> str:
     application, resumed = claimed
     case = application.case
     declared = application.declared
-    current = HouseholdMember.objects.filter(
-        household_id=case.household_id, role__in=ADULT_ROLES, valid_to__isnull=True
-    ).select_related("person")
-    roles = {m.person.personnummer: m.role for m in current}
-    adults = [m.person for m in current]
-    applicant = next(p for p in adults if roles[p.personnummer] == "applicant")
+    # The registers of the adults the application declares and who are confirmed members of
+    # the household in its month (signed with their own e-legitimation or registered by the
+    # municipality): never of someone who was only named in it (cases.membership).
+    confirmed = confirmed_adults(application)
+    adults = [adult.person for adult in confirmed]
+    applicant = confirmed[0].person if confirmed else None
     register = fetch_register_data(application, adults, resumed=resumed)
 
     month = Month.parse(application.month)

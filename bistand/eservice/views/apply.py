@@ -49,14 +49,22 @@ def apply(request):
     """Start (or resume) the month's application."""
     person = request.applicant
     if request.method == "POST":
+    choose_cases, chosen_month = [], ""
         month = request.POST.get("month", "")
         try:
-            draft = services.start_draft(person, month)
+            draft = services.start_draft(
+                person, month, case_choice=int(choice) if choice.isdigit() else None
+            )
+        except services.ChooseCase as exc:
+            choose_cases, chosen_month = exc.cases, month
+            if choice:
+                messages.error(request, str(exc))
         except EserviceError as exc:
             messages.error(request, str(exc))
             return redirect("eservice:apply")
         if draft.kind == ApplicationKind.REPEAT and not draft.steps_done:
             return redirect("eservice:repeat", draft.pk)
+    if request.method == "POST" and not choose_cases:
         missing = services.missing_steps(draft)
         return redirect(_step_url(draft, missing[0] if missing else None))
     return render(
@@ -68,6 +76,8 @@ def apply(request):
             "to_sign": services.awaiting_my_signature(person),
         },
     )
+            "choose_cases": choose_cases,
+            "chosen_month": chosen_month,
 
 
 @never_cache
@@ -280,11 +290,17 @@ def attachments(request, draft: Draft):
     form = forms.AttachmentForm()
     if request.method == "POST":
         if "remove" in request.POST:
-            for attachment in Attachment.objects.filter(
-                pk=request.POST.get("remove", "").strip() or None,
-                draft=draft,
-                application__isnull=True,
-            ):
+            chosen = request.POST.get("remove", "").strip()
+            removable = Attachment.objects.filter(draft=draft, application__isnull=True)
+            is_id = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
+            found = list(removable.filter(pk=int(chosen))) if is_id else []
+            if not found:
+                messages.error(
+                    request,
+                    _("Vi hittade inte bilagan du ville ta bort. Ingen bilaga är borttagen."),
+                )
+                return redirect("eservice:step", draft.pk, Step.ATTACHMENTS)
+            for attachment in found:
                 attachment.file.delete(save=False)
                 attachment.delete()
             messages.success(request, _("Bilagan är borttagen."))
@@ -420,6 +436,24 @@ def cosign(request, pk: int):
 @require_POST
 @applicant_required
 def discard(request, pk: int):
+@require_POST
+@applicant_required
+def decline(request, pk: int):
+    """The named partner declines: the application is withdrawn; they join nothing."""
+    pending = services.awaiting_my_signature(request.applicant).filter(application_id=pk).first()
+    if pending is None:
+        raise Http404(_("Det finns ingen ansökan som väntar på din underskrift."))
+    try:
+        services.decline(pending.application, request.applicant)
+    except EserviceError as exc:
+        messages.error(request, str(exc))
+        return redirect("eservice:home")
+    messages.success(
+        request, _("Du har avböjt. Ansökan är återtagen och du hör inte till det hushållet.")
+    )
+    return redirect("eservice:home")
+
+
     """Throw away an unsigned draft."""
     draft = _draft(request, pk)
     with transaction.atomic():

@@ -191,6 +191,10 @@ def home(request):
             ],
             "unread": unread.count(),
             "unread_url": unread_url,
+            "declined": [
+                {"pending": p, "month": month_name(p.application.month)}
+                for p in services.declined_for(person).order_by("-declined_at")[:3]
+            ],
         },
     )
 
@@ -272,6 +276,12 @@ def application(request, pk: int):
     if request.method == "POST":
         if "answer" in request.POST:
             answer_form = AnswerForm(request.POST, prefix="svar")
+    # Only the case's current confirmed members write in it and read its whole thread; someone
+    # who was a member in the application's month (an ex-partner) reads that month's messages.
+    member_now = services.may_write(person, found.case)
+    if request.method == "POST" and not member_now:
+        messages.error(request, _("Du hör inte längre till hushållet och kan inte skriva här."))
+        return redirect("eservice:application", found.pk)
             has_file = bool(request.FILES.get("bilaga-file"))
             if has_file:
                 attachment_form = forms.AttachmentForm(request.POST, request.FILES, prefix="bilaga")
@@ -314,13 +324,12 @@ def application(request, pk: int):
                     )
         else:
             return redirect("eservice:application", found.pk)
-    thread = list(
-        Message.objects.filter(case=found.case)
-        .select_related("application")
-        .order_by("created_at", "pk")
-    )
+    thread = Message.objects.filter(case=found.case)
+    if not member_now:
+        thread = thread.filter(application=found)
+    thread = list(thread.select_related("application").order_by("created_at", "pk"))
     unread_ids = {m.pk for m in thread if not m.from_applicant and m.read_at is None}
-    if request.method == "GET":
+    if request.method == "GET" and member_now:
         services.mark_read(found.case, person)
     decision = _decision(found)
     payment = None
