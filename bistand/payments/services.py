@@ -69,10 +69,10 @@ def create_payment_order(decision: Decision, *, actor: str, payee=None) -> Payme
     ``payee``: the applicant, if the caller has them at hand.
     """
     application = decision.application
-    if payee is None:
-        payee = application.case.household.members.get(
-            role="applicant", valid_to__isnull=True
-        ).person
+    if payee is None:  # the application's sökande, a confirmed member (cases.membership)
+        from bistand.cases.membership import confirmed_adults
+
+        payee = confirmed_adults(application)[0].person
     order = PaymentOrder.objects.create(
         decision=decision,
         application=application,
