@@ -96,3 +96,9 @@ def test_an_upload_streams_into_the_private_folder_beside_the_attachments(
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert not path.exists()  # gone once the request ended
     assert Attachment.objects.get().file.path.startswith(str(attachment_root))
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 40, "abc"])
+def test_a_tampered_household_choice_is_not_a_500(client, solo, month, value):
+    response = client.post("/mina-sidor/ansok/", {"month": month, "hushall": value})
+    assert response.status_code in (200, 302)

@@ -37,6 +37,12 @@ def _next_step(step: str) -> str | None:
     return Step.values[index + 1] if index + 1 < len(Step.values) else None
 
 
+def _is_id(value: str) -> bool:
+    """A posted id that may be looked up: ASCII digits only ("²" is a digit to Python, but
+    int() refuses it) and no longer than a database id."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def _step_url(draft: Draft, step: str | None) -> str:
     if step is None:
         return reverse("eservice:review", args=[draft.pk])
@@ -53,7 +59,7 @@ def apply(request):
         month = request.POST.get("month", "")
         try:
             draft = services.start_draft(
-                person, month, case_choice=int(choice) if choice.isdigit() else None
+                person, month, case_choice=int(choice) if _is_id(choice) else None
             )
         except services.ChooseCase as exc:
             choose_cases, chosen_month = exc.cases, month
@@ -292,8 +298,7 @@ def attachments(request, draft: Draft):
         if "remove" in request.POST:
             chosen = request.POST.get("remove", "").strip()
             removable = Attachment.objects.filter(draft=draft, application__isnull=True)
-            is_id = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
-            found = list(removable.filter(pk=int(chosen))) if is_id else []
+            found = list(removable.filter(pk=int(chosen))) if _is_id(chosen) else []
             if not found:
                 messages.error(
                     request,
