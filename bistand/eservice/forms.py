@@ -483,3 +483,71 @@ class ConfirmForm(forms.Form):
         ),
         error_messages={"required": _("Kryssa i att uppgifterna stämmer för att skriva under.")},
     )
+
+
+# --------------------------------------------------------------------------- payout account
+
+
+class PayoutAccountForm(forms.Form):
+    """Where the assistance is paid: a Swedish bank account, or (where the municipality
+    offers it) the account in Kontoregistret. Checked by the bank's rules: clearing number,
+    the account number's length and its check digit (``bistand.payments.accounts``)."""
+
+    method = forms.ChoiceField(
+        label=_("Hur vill du få pengarna?"), widget=forms.RadioSelect, required=False
+    )
+    clearing_number = forms.CharField(
+        label=_("Clearingnummer"),
+        help_text=_("Fyra siffror, eller fem hos Swedbank när det börjar med 8 (t.ex. 8327-9)."),
+        max_length=12,
+        required=False,
+    )
+    account_number = forms.CharField(
+        label=_("Kontonummer"),
+        help_text=_(
+            "Utan clearingnumret. Mellanslag och bindestreck går bra. Har du personkonto i "
+            "Nordea är kontonumret ditt personnummer med tio siffror."
+        ),
+        max_length=20,
+        required=False,
+    )
+
+    def __init__(self, *args, methods: list[str], **kwargs):
+        from bistand.payments.models import PayoutMethod
+
+        super().__init__(*args, **kwargs)
+        self.methods = methods
+        labels = {
+            PayoutMethod.BANK_ACCOUNT: _("Till mitt bankkonto"),
+            PayoutMethod.ACCOUNT_REGISTER: _(
+                "Till det konto jag har anmält till Kontoregistret (hos min bank)"
+            ),
+        }
+        self.fields["method"].choices = [(m, labels[m]) for m in methods]
+        for name in ("clearing_number", "account_number"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric"})
+        # With one method offered the page shows no choice; clean() takes that one.
+
+    def clean(self):
+        from bistand.payments import accounts
+        from bistand.payments.models import PayoutMethod
+
+        data = super().clean()
+        method = data.get("method") or (self.methods[0] if len(self.methods) == 1 else "")
+        if method not in self.methods:
+            self.add_error("method", _("Välj hur du vill få pengarna."))
+            return data
+        data["method"] = method
+        if method != PayoutMethod.BANK_ACCOUNT:
+            data["clearing_number"] = data["account_number"] = ""
+            return data
+        try:
+            data["clearing_number"], data["account_number"] = accounts.validate(
+                data.get("clearing_number", ""), data.get("account_number", "")
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    # The bank rules speak Swedish only (bistand.payments.accounts).
+                    self.add_error(field, message)
+        return data

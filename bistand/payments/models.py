@@ -19,20 +19,42 @@ from bistand.decisions.models import Decision
 from . import accounts
 
 
+class PayoutMethod(models.TextChoices):
+    """How a person is paid; the municipality offers some of them (``PAYOUT_METHODS``)."""
+
+    BANK_ACCOUNT = "bank_account", "bankkonto"
+    # The account the person has registered in a bank's account register (Kontoregistret),
+    # looked up when the payment file is made (bistand.payments.methods.AccountRegister).
+    ACCOUNT_REGISTER = "account_register", "kontot i Kontoregistret"
+
+
 class PayoutAccount(models.Model):
-    """The Swedish bank account a person's assistance is paid into (clearing + account)."""
+    """Where a person's assistance is paid: a Swedish bank account (clearing + account), or
+    the account their bank's account register gives when the payment file is made.
+
+    The history (django-simple-history) keeps every earlier account, so "which account did we
+    pay into?" has an answer; each order also stores the account written in its file.
+    """
 
     person = models.OneToOneField(
         Person, on_delete=models.PROTECT, related_name="payout_account", verbose_name="person"
     )
+    method = models.CharField(
+        "utbetalningssätt",
+        max_length=20,
+        choices=PayoutMethod.choices,
+        default=PayoutMethod.BANK_ACCOUNT,
+    )
     clearing_number = models.CharField(
         "clearingnummer",
         max_length=5,
+        blank=True,
         help_text="Fyra siffror, eller fem för Swedbank när det börjar med 8 (t.ex. 8327-9).",
     )
     account_number = models.CharField(
         "kontonummer",
         max_length=10,
+        blank=True,
         help_text="Kontonumret utan clearingnummer. För Nordeas personkonto: personnumret "
         "med tio siffror.",
     )
@@ -54,6 +76,10 @@ class PayoutAccount(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
+        if self.method == PayoutMethod.ACCOUNT_REGISTER:
+            # Looked up when the file is made; nothing of an account is kept here.
+            self.clearing_number = self.account_number = ""
+            return
         errors: dict[str, list[ValidationError]] = {}
         try:
             self.clearing_number = accounts.normalise_clearing(self.clearing_number)
@@ -72,11 +98,18 @@ class PayoutAccount(models.Model):
             raise ValidationError(errors)
 
     @property
+    def uses_register(self) -> bool:
+        return self.method == PayoutMethod.ACCOUNT_REGISTER
+
+    @property
     def bban(self) -> str:
         return accounts.bban(self.clearing_number, self.account_number)
 
     @property
     def masked(self) -> str:
+        """``8327-9 ••••6789``, or "kontot i Kontoregistret"; never the whole number."""
+        if self.uses_register:
+            return PayoutMethod.ACCOUNT_REGISTER.label
         return accounts.mask(self.clearing_number, self.account_number)
 
     @property

@@ -16,13 +16,13 @@ A decision is never paid twice:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -31,8 +31,15 @@ from bistand.cases.models import Application, Municipality, Person, State
 from bistand.cases.states import transition
 from bistand.decisions.models import Decision
 
-from . import accounts, files, render
-from .models import BatchStatus, PaymentBatch, PaymentOrder, PaymentStatus, PayoutAccount
+from . import accounts, files, methods, render
+from .models import (
+    BatchStatus,
+    PaymentBatch,
+    PaymentOrder,
+    PaymentStatus,
+    PayoutAccount,
+    PayoutMethod,
+)
 
 # Demo values, used until the municipality's own are set (docs/payments.md):
 # settings.PAYMENT_DEBTOR_ACCOUNT, the account the assistance is paid from as a BBAN (the
@@ -45,6 +52,7 @@ DEMO_DEBTOR_BIC = "DEMOSESS"
 MISSING_ACCOUNT = "saknar kontonummer"
 MISSING_NAME = "saknar namn"
 INVALID_ACCOUNT = "ogiltigt kontonummer"
+NOT_IN_REGISTER = "inget konto i Kontoregistret"
 
 
 class ExportError(Exception):
@@ -100,12 +108,15 @@ def create_payment_order(decision: Decision, *, actor: str, payee=None) -> Payme
 def set_payout_account(
     person: Person, *, clearing_number: str, account_number: str, actor: str
 ) -> PayoutAccount:
-    """Register (or change) the account ``person`` is paid into.
+    """Register (or change) the account ``person`` is paid into, for seeding and imports.
 
-    Raises ``ValidationError`` with Swedish messages per field if the format is wrong. Orders
+    Raises ``ValidationError`` with Swedish messages per field if the format is wrong (check
+    digits are not verified here: demo and imported data). What a person types goes through
+    ``change_payout_account``, which also checks the check digit and the login. Orders
     already exported keep the account they were exported with.
     """
     account = PayoutAccount.objects.filter(person=person).first() or PayoutAccount(person=person)
+    account.method = PayoutMethod.BANK_ACCOUNT
     account.clearing_number = clearing_number
     account.account_number = account_number
     account.registered_at = timezone.now()
@@ -119,6 +130,69 @@ def set_payout_account(
             actor=actor,
             subject=f"person:{person.pk}",
             data={"person": person.pk, "account": account.pk},
+        )
+    return account
+
+
+class StaleLogin(Exception):
+    """The login is too old to change where the money goes: log in again (fresh e-ID)."""
+
+
+def change_payout_account(
+    person: Person,
+    *,
+    method: str = PayoutMethod.BANK_ACCOUNT,
+    clearing_number: str = "",
+    account_number: str = "",
+    login,
+    actor: str,
+) -> PayoutAccount:
+    """The person gives (or changes) where they are paid, confirmed by their own e-ID login.
+
+    ``login`` is the session's e-ID login (``issuer``, ``ref``, ``at``; the e-service's
+    ``session.signer_login``); it must be at most ``EID_SIGN_WITHIN_MINUTES`` old, as for
+    signing (``StaleLogin`` otherwise). What a person types is checked for format and check
+    digit (``accounts.validate``); ``ValidationError`` with a Swedish message per field, and
+    nothing is saved. The event ``payment.account_changed`` names the accounts masked only,
+    with the login's reference (a hash, never the personnummer); the history keeps the old
+    account.
+    """
+    at = getattr(login, "at", None)
+    within = timedelta(minutes=getattr(settings, "EID_SIGN_WITHIN_MINUTES", 15))
+    if not getattr(login, "ref", "") or at is None or timezone.now() - at > within:
+        raise StaleLogin("Logga in med e-legitimation igen för att ändra konto.")
+    if method not in methods.offered():
+        raise ValidationError({"method": ["Välj ett av sätten att få pengarna utbetalda."]})
+    if method == PayoutMethod.BANK_ACCOUNT:
+        clearing_number, account_number = accounts.validate(clearing_number, account_number)
+    else:
+        clearing_number = account_number = ""
+    with transaction.atomic():
+        account = PayoutAccount.objects.select_for_update().filter(
+            person=person
+        ).first() or PayoutAccount(person=person)
+        previous = account.masked if account.pk else ""
+        account.method = method
+        account.clearing_number = clearing_number
+        account.account_number = account_number
+        account.registered_at = timezone.now()
+        account.registered_by = actor
+        account.full_clean()
+        account._change_reason = "ändrat av sökande med e-legitimation"
+        account.save()
+        record(
+            "payment.account_changed",
+            actor=actor,
+            subject=f"person:{person.pk}",
+            data={
+                "person": person.pk,
+                "account": account.pk,
+                "method": method,
+                "previous": previous,
+                "new": account.masked,
+                "login_issuer": getattr(login, "issuer", ""),
+                "login_ref": login.ref,
+            },
         )
     return account
 
@@ -227,9 +301,15 @@ def _payable(order: PaymentOrder) -> tuple[str, str] | str:
     account = payout_account_of(order.payee)
     if account is None:
         return MISSING_ACCOUNT
+    clearing_number, account_number = account.clearing_number, account.account_number
+    if account.uses_register:  # asked now: the account the register has today is paid
+        found = methods.account_register().lookup(order.payee.personnummer)
+        if found is None:
+            return NOT_IN_REGISTER
+        clearing_number, account_number = found.clearing_number, found.account_number
     try:  # saved some other way than set_payout_account, or the rules have changed since
-        clearing = accounts.normalise_clearing(account.clearing_number)
-        number = accounts.normalise_account(clearing, account.account_number)
+        clearing = accounts.normalise_clearing(clearing_number)
+        number = accounts.normalise_account(clearing, account_number)
     except ValidationError:
         return INVALID_ACCOUNT
     if not _name(order.payee):
@@ -516,7 +596,11 @@ def payment_info(application: Application) -> PaymentInfo | None:
     elif order.status == PaymentStatus.EXPORTED and order.batch:
         day, label = order.batch.execution_date, "Skickad till banken, utbetalas"
     else:
-        day, label = order.due_date, "Planerad utbetalning"
+        # Left out of the files until now (no account yet): paid at the next export.
+        day, today = order.due_date, timezone.localdate()
+        if day < today:
+            day = today if today.weekday() < 5 else next_bank_day(today)
+        label = "Planerad utbetalning"
     if order.creditor_account:
         masked = accounts.mask(order.creditor_clearing, order.creditor_account)
     else:
@@ -529,4 +613,42 @@ def payment_info(application: Application) -> PaymentInfo | None:
         amount_ore=order.amount_ore,
         account=masked,
         account_missing=not masked,
+    )
+
+
+# --- For the case view and the queue ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """One version of a person's payout account, as staff see it: masked, when, by whom."""
+
+    at: datetime
+    account: str  # masked
+    actor: str  # as in the audit log: "applicant:<id>", "system:demo", "user:<id>:<name>"
+    by_applicant: bool
+
+
+def account_changes(person: Person, *, limit: int = 10) -> list[AccountChange]:
+    """The person's payout accounts, newest first, from the history (masked only)."""
+    versions = PayoutAccount.history.filter(person_id=person.pk).order_by(
+        "-history_date", "-history_id"
+    )[:limit]
+    return [
+        AccountChange(
+            at=version.registered_at,
+            account=version.instance.masked,
+            actor=version.registered_by,
+            by_applicant=version.registered_by.startswith("applicant:"),
+        )
+        for version in versions
+        if version.history_type != "-"
+    ]
+
+
+def awaiting_account() -> QuerySet[PaymentOrder]:
+    """Orders not yet exported whose payee has no payout account: a caseworker's task (the
+    queue "Beviljat utan konto"), never a silent omission from the payment file."""
+    return PaymentOrder.objects.filter(
+        status=PaymentStatus.PENDING, payee__payout_account__isnull=True
     )

@@ -15,6 +15,7 @@ from bistand.eservice import files, services
 from bistand.eservice.models import Attachment, Message, Signature
 from bistand.staff import access
 
+from .caseview import payout
 from .views import PURPOSE, _for_action, _visible_application, staff_view
 
 
@@ -55,6 +56,7 @@ def panel(application: Application, user) -> dict:
         "attachments": Attachment.objects.filter(application=application),
         "thread": thread,
         "unread_from_applicant": len(unread),
+        "payout": payout(application),
     }
 
 

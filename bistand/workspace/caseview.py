@@ -591,3 +591,51 @@ def history(application: Application) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+# --------------------------------------------------------------------------- payout account
+
+
+@dataclass
+class PayoutView:
+    """The case page's "Konto för utbetalning": masked only, never the whole number."""
+
+    account: str  # masked, "" when none is given
+    changes: list = field(default_factory=list)  # payments.services.AccountChange, newest first
+    paid_to: str = ""  # the account written in the payment file, masked
+    waiting_for_account: bool = False  # granted, but not payable until an account is given
+
+
+def payout(application: Application) -> PayoutView:
+    """The applicant's payout account and its changes (when, by the applicant's e-ID or by
+    whom), and which account this application's payment went to."""
+    from bistand.cases.models import Person
+    from bistand.payments import accounts
+    from bistand.payments.models import PaymentOrder, PaymentStatus
+    from bistand.payments.services import account_changes, payout_account_of
+
+    order = PaymentOrder.objects.filter(application=application).select_related("payee").first()
+    person = order.payee if order else None
+    if person is None:
+        number = next(
+            (
+                m.get("personnummer")
+                for m in application.declared.get("members", [])
+                if m.get("role") == "applicant"
+            ),
+            None,
+        )
+        person = Person.objects.filter(personnummer=number).first() if number else None
+    if person is None:
+        return PayoutView(account="")
+    current = payout_account_of(person)
+    return PayoutView(
+        account=current.masked if current else "",
+        changes=account_changes(person),
+        paid_to=accounts.mask(order.creditor_clearing, order.creditor_account)
+        if order and order.creditor_account
+        else "",
+        waiting_for_account=bool(
+            order and order.status == PaymentStatus.PENDING and current is None
+        ),
+    )

@@ -42,6 +42,7 @@ class Queue:
     title: str
     description: str
     condition: Q | None  # None: the stickprov queue, which lists controls, not applications
+    open: bool = True  # of open applications (OPEN_STATES); False: of decided ones
 
 
 QUEUES = (
@@ -68,6 +69,19 @@ QUEUES = (
         "Komplettering begärd",
         "Ansökningar där den sökande ska komplettera.",
         Q(state=State.COMPLETION_REQUESTED),
+    ),
+    Queue(
+        "utan-konto",
+        "Beviljat utan konto",
+        "Beviljade beslut som inte kan betalas ut: den sökande har inte angett något konto. "
+        "Be den sökande ange konto på Mina sidor; betalningen går med i nästa betalfil.",
+        # A pending payment whose payee has no payout account (payments.awaiting_account).
+        Q(
+            state=State.DECIDED,
+            payments__status="pending",
+            payments__payee__payout_account__isnull=True,
+        ),
+        open=False,
     ),
     Queue(
         "stickprov",
@@ -191,10 +205,20 @@ def overview(user, filters: Filters, *, month_limit: int = 24) -> Overview:
             **{
                 queue.slug: Count("pk", filter=queue.condition)
                 for queue in QUEUES
-                if queue.condition is not None
+                if queue.condition is not None and queue.open
             }
         )
     )
+    # The queues of decided applications: one more query each (a few rows: the index on
+    # the payments' status finds them).
+    decided = [
+        any_month.apply(visible_applications(user).filter(queue.condition), user)
+        .order_by()
+        .values("month")
+        .annotate(**{queue.slug: Count("pk", distinct=True)})
+        for queue in QUEUES
+        if queue.condition is not None and not queue.open
+    ]
     controls = (
         any_month.apply_to_controls(pending_controls(user))
         .order_by()
@@ -203,7 +227,7 @@ def overview(user, filters: Filters, *, month_limit: int = 24) -> Overview:
     )
     totals = dict.fromkeys(slugs, 0)
     months = set()
-    for row in [*per_month, *controls]:
+    for row in [*per_month, *controls, *(row for rows_ in decided for row in rows_)]:
         month = row.pop("month", None) or row.pop("decision__application__month")
         months.add(month)
         if filters.month and month != filters.month:

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bistand.cases.models import ApplicationKind, State
+from bistand.payments.services import payout_account_of
 
 from .. import forms, services
 from ..models import Attachment, Draft, Step
@@ -377,6 +378,7 @@ def review(request, pk: int):
             "confirm_errors": error_list(form),
             "partner": partner,
             "attachments": draft.attachments.all(),
+            "payout_account": payout_account_of(request.applicant),
         },
     )
 

@@ -29,6 +29,7 @@ from bistand.cases.models import Application, State
 from .. import files, forms, services
 from ..models import Attachment, Draft, Message
 from ..session import applicant_required
+from .account import waiting_for_account
 from .apply import error_list
 from .summary import kr, summary
 
@@ -191,6 +192,7 @@ def home(request):
             ],
             "unread": unread.count(),
             "unread_url": unread_url,
+            "waiting_for_account": waiting_for_account(person),
             "declined": [
                 {"pending": p, "month": month_name(p.application.month)}
                 for p in services.declined_for(person).order_by("-declined_at")[:3]

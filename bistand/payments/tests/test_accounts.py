@@ -97,3 +97,55 @@ def test_a_wrong_account_is_refused_per_field_and_nothing_is_saved(db):
     assert "Clearingnumret ska vara fyra siffror" in caught.value.message_dict["clearing_number"][0]
     assert not PayoutAccount.objects.exists()
     assert not AuditEvent.objects.filter(action="payment.account_set").exists()
+
+
+# Accounts published by their banks (IBAN pages, annual reports) and Bankgirot's examples, as
+# collected with their sources by github.com/Bankinfrastruktur/BankData (AccountTests.cs).
+@pytest.mark.parametrize(
+    ("clearing", "account"),
+    [
+        ("1274", "0235 305"),  # Danske Bank, typ 1 kommentar 1
+        ("1294", "01 45237"),  # Danske Bank
+        ("3473", "17 01473"),  # Nordea
+        ("549 1", "000 0003"),  # SEB
+        ("5839", "8257466"),  # SEB
+        ("9022", "11 14884"),  # Länsförsäkringar Bank, typ 1 kommentar 2
+        ("9040", "1106944"),  # Citibank, kommentar 2
+        ("9190", "6543218"),  # DNB, kommentar 2
+        ("3300", "101010-1010"),  # Nordea personkonto, typ 2 kommentar 1 (modulus 10)
+        ("9570", "525 004 176 0"),  # Sparbanken Syd, typ 2 kommentar 1
+        ("9180", "1111111116"),  # Danske Bank, typ 2 kommentar 1
+        ("6114", "5171 82351"),  # Handelsbanken, typ 2 kommentar 2 (modulus 11, nine digits)
+        ("8327-9", "014 725 892-5"),  # Swedbank, typ 2 kommentar 3 (clearing digit too)
+        ("81034", "978 3242"),  # Swedbank
+        ("9960", "1111111116"),  # Nordea (Plusgirot), kommentar 3
+        ("9999", "0123454"),  # a clearing number newer than the table: typ 1 kommentar 1
+    ],
+)
+def test_accounts_that_pass_the_bank_s_check_digit(clearing, account):
+    accounts.validate(clearing, account)
+
+
+@pytest.mark.parametrize(
+    ("clearing", "account", "field", "message"),
+    [
+        ("9272", "1829751", "account_number", "kontrollsiffran är fel"),  # ICA Banken
+        ("6789", "123456788", "account_number", "kontrollsiffran är fel"),  # Handelsbanken
+        ("5839", "8257467", "account_number", "kontrollsiffran är fel"),  # one digit wrong
+        ("83270", "123456782", "clearing_number", "Clearingnumrets femte siffra stämmer inte"),
+        ("9999", "1234567", "account_number", "kontrollsiffran är fel"),
+        ("5839", "825746", "account_number", "Kontonumret ska ha 7 siffror"),
+        ("83", "1234567", "clearing_number", "Clearingnumret ska vara fyra siffror"),
+    ],
+)
+def test_a_wrong_check_digit_is_named_on_its_field(clearing, account, field, message):
+    with pytest.raises(ValidationError) as caught:
+        accounts.validate(clearing, account)
+    assert message in " ".join(caught.value.message_dict[field])
+
+
+def test_the_check_digit_methods():
+    assert accounts.mod10_ok("83279") and not accounts.mod10_ok("83270")
+    # Swedbank 7104-1234562 (typ 1 kommentar 1): the clearing number without its first digit
+    assert accounts.mod11_ok("1041234562") and not accounts.mod11_ok("1041234563")
+    assert accounts.check_digits_ok("7104", "1234562")

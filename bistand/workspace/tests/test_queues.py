@@ -65,6 +65,7 @@ def test_what_lands_in_which_queue(client, world, mixed):
         "flaggade": 1 + bool(proposal_of(mixed["first"]).flags),
         "nya": 1,
         "komplettering": 1,
+        "utan-konto": 0,
         "stickprov": 0,
     }
     html = client.get("/handlaggning/").content.decode()
