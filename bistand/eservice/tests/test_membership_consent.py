@@ -10,6 +10,7 @@ attacker read it, its attachments and its messages, and wrote in its thread.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -287,3 +288,75 @@ def test_an_expired_invitation_made_nobody_a_member(register_simulator, db, mont
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
     assert not HouseholdMember.objects.filter(person__personnummer=SARA_PNR).exists()
+
+
+# --------------------------------------------------------------------------- repairing the past
+
+
+def test_the_check_finds_a_membership_made_without_a_signature_and_what_was_filed_through_it(
+    db, month
+):
+    """What the old code left behind: the victim made a member of the attacker's household at
+    the attacker's signature, and the victim's own next application filed in that case."""
+    from django.core.management import call_command
+
+    from bistand.cases.services import Member, open_case
+    from bistand.eservice.models import Signature
+
+    municipality = get_municipality()
+    attacker = get_or_create_person(ATTACKER)
+    victim = get_or_create_person(SARA_PNR)
+    case = open_case(
+        municipality,
+        [
+            Member(attacker, "applicant", basis=MembershipBasis.SIGNED),
+            Member(victim, "partner", basis=MembershipBasis.SIGNED),  # as the old code did
+        ],
+        actor="system:test",
+        since=timezone.localdate() - timedelta(days=40),
+    )
+    first = Application.objects.create(case=case, month="2026-10", kind="first", state="withdrawn")
+    Signature.objects.create(
+        application=first,
+        person=attacker,
+        role="applicant",
+        declared_sha256="0" * 64,
+        issuer="x",
+        authenticated_at=timezone.now(),
+        login_ref="a",
+        signed_at=timezone.now() - timedelta(days=40),
+    )
+    misfiled = Application.objects.create(case=case, month=month, kind="first", state="submitted")
+    Signature.objects.create(
+        application=misfiled,
+        person=victim,
+        role="applicant",
+        declared_sha256="1" * 64,
+        issuer="x",
+        authenticated_at=timezone.now(),
+        login_ref="b",
+    )
+    out = io.StringIO()
+    call_command("membership", "check", stdout=out)
+    text = out.getvalue()
+    assert f"Ärende {case.reference}: person {victim.pk}" in text
+    assert f"ansökan {misfiled.pk} för {month}" in text
+    assert SARA_PNR not in text  # masked only
+    assert f"person {attacker.pk} " not in text  # the writer signed: no finding
+    events = AuditEvent.objects.filter(action__startswith="membership.")
+    assert sorted(events.values_list("action", flat=True)) == [
+        "membership.misfiled_application",
+        "membership.unconsented",
+    ]
+    call_command("membership", "check", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(action__startswith="membership.").count() == 2  # once each
+
+
+def test_the_check_is_quiet_when_everyone_signed(db, register_simulator, month):
+    municipality = get_municipality()
+    ensure_history(municipality, Month.parse(month))  # registered by the municipality
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("membership", "check", stdout=out)
+    assert "Inga medlemskap utan egen underskrift" in out.getvalue()
