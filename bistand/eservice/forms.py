@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from bistand.cases import personnummer as pnr
-from bistand.cases.models import Role
+from bistand.cases.models import Person, Role
 from bistand.decisions.review import cost_types, known_income_types
 
 from .models import AttachmentKind
@@ -77,13 +77,34 @@ class PersonnummerField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-def describe(number: str) -> str:
-    """A person in the household as the applicant recognises them, without the full number."""
-    born = pnr.birth_date(number)
-    return _("Person född %(born)s (%(masked)s)") % {
-        "born": born.isoformat(),
-        "masked": pnr.mask(number),
+def known_names(members: list[dict], *, me: str = "") -> dict[str, str]:
+    """Personnummer → name, for the household members whose name the system knows (from
+    their own e-legitimation) and the applicant may see: the applicant, those folkbokföringen
+    lists at the same address, and ``me`` (who is reading). Someone the applicant typed in is
+    named by birth date only: typing a personnummer must never reveal whose it is.
+    One query for the whole household."""
+    shown = {
+        m["personnummer"]
+        for m in members
+        if m.get("role") == Role.APPLICANT or m.get("from_register") or m["personnummer"] == me
     }
+    return {
+        number: f"{given} {family}".strip()
+        for number, given, family in Person.objects.filter(personnummer__in=shown).values_list(
+            "personnummer", "given_name", "family_name"
+        )
+        if f"{given} {family}".strip()
+    }
+
+
+def describe(number: str, names: dict[str, str] | None = None) -> str:
+    """A person in the household as the applicant recognises them, without the full number:
+    by name when ``names`` (from ``known_names``) has it ("Sara Nilsson, född 1990-03-15"),
+    by birth date otherwise ("Person född 1990-03-15 (19900315-****)")."""
+    born = pnr.birth_date(number).isoformat()
+    if names and names.get(number):
+        return _("%(name)s, född %(born)s") % {"name": names[number], "born": born}
+    return _("Person född %(born)s (%(masked)s)") % {"born": born, "masked": pnr.mask(number)}
 
 
 # --------------------------------------------------------------------------- household
@@ -111,12 +132,13 @@ class HouseholdForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
         self.others = [m for m in members if m["personnummer"] != applicant]
+        names = known_names(self.others)
         for i, member in enumerate(self.others):
             role = (
                 member.get("role") if member.get("role") in (Role.PARTNER, Role.CHILD) else "none"
             )
             self.fields[f"role_{i}"] = forms.ChoiceField(
-                label=describe(member["personnummer"]),
+                label=describe(member["personnummer"], names),
                 choices=ROLE_CHOICES,
                 widget=forms.RadioSelect,
                 initial=role,
@@ -202,7 +224,14 @@ class HousingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("type") and data["type"] != "none" and not data.get("rent"):
+        # Only when the rent is missing: a rent the field already refused (a negative or
+        # unreadable amount) has its own message, and one message per error is enough.
+        if (
+            data.get("type")
+            and data["type"] != "none"
+            and not data.get("rent")
+            and "rent" not in self.errors
+        ):
             self.add_error("rent", _("Skriv vad du betalar för bostaden per månad."))
         return data
 

@@ -154,7 +154,9 @@ def _facts(record: dict[str, Any], incomes: dict[str, str]) -> str:
         )
     if kind == "population_register":
         # Never the address, never the others' personnummer: only how many.
-        return f"{len(record.get('persons', []))} personer folkbokförda på samma adress"
+        count = len(record.get("persons", []))
+        persons = "person folkbokförd" if count == 1 else "personer folkbokförda"
+        return f"{count} {persons} på samma adress"
     if kind == "protected_identity":
         return "Skyddade personuppgifter" if record.get("protected") else ""
     if kind == "vehicle":

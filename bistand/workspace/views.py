@@ -735,7 +735,8 @@ def payments(request):
                 else:
                     messages.success(
                         request,
-                        f"Betalfilen är skapad: {result.batch.order_count} betalningar.",
+                        f"Betalfilen är skapad: {result.batch.order_count} "
+                        f"{'betalning' if result.batch.order_count == 1 else 'betalningar'}.",
                     )
                 if not result.skipped:
                     return redirect("workspace:payments")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import forms
 from ..models import Step
@@ -18,26 +19,30 @@ def kr(amount: str | None) -> str:
     return f"{text}\u00a0kr" if ore == "00" else f"{text},{ore}\u00a0kr"
 
 
-def _who(number: str, members: list[dict]) -> str:
+def _who(number: str, members: list[dict], names: dict[str, str]) -> str:
     for member in members:
         if member["personnummer"] == number:
             if member["role"] == "applicant":
-                return _("Sökande")
+                return names.get(number) or _("Sökande")
             if member["role"] == "partner":
-                return _("Medsökande")
-    return forms.describe(number)
+                return names.get(number) or _("Medsökande")
+    return forms.describe(number, names)
 
 
-def summary(data: dict, month: str) -> list[dict]:
+def _days(days: int) -> str:
+    return ngettext("%(days)s dag per månad", "%(days)s dagar per månad", days) % {"days": days}
+
+
+def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
+    """``me``: the personnummer of who is reading, named even where the applicant typed it."""
     members = data.get("members", [])
+    names = forms.known_names(members, me=me)
     roles = {"applicant": _("Sökande"), "partner": _("Medsökande"), "child": _("Barn")}
     household = [
         (
             roles.get(m["role"], _("Annan person")),
-            forms.describe(m["personnummer"])
-            + (
-                " – " + _("%(days)s dagar per månad") % {"days": m["days"]} if m.get("days") else ""
-            ),
+            forms.describe(m["personnummer"], names)
+            + (" – " + _days(m["days"]) if m.get("days") else ""),
         )
         for m in members
     ]
@@ -55,7 +60,7 @@ def summary(data: dict, month: str) -> list[dict]:
     income_labels = forms.income_type_labels(month)
     incomes = [
         (
-            f"{_who(i['personnummer'], members)}: {income_labels.get(i['type'], i['type'])}",
+            f"{_who(i['personnummer'], members, names)}: {income_labels.get(i['type'], i['type'])}",
             kr(i["amount"]),
         )
         for i in data.get("incomes", [])

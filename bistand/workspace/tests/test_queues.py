@@ -271,7 +271,7 @@ def test_pages_of_a_queue(client, world, mixed, monkeypatch):
     assert listed(client.get("/handlaggning/?sida=9").content.decode()) == listed(second)
     # Filtered, the count follows the filter.
     flagged = client.get("/handlaggning/?flagga=INCOME_DIFFERS").content.decode()
-    assert "Att besluta: 1 ansökningar" in flagged
+    assert "Att besluta: 1 ansökan</caption>" in flagged
 
 
 def test_the_application_follows_its_proposals_flags(world, ready):
