@@ -27,6 +27,7 @@ from bistand.audit.services import Actor
 from bistand.cases.models import Application, State
 
 from .. import files, forms, services
+from ..letter_page import on_screen
 from ..models import Attachment, Draft, Message
 from ..session import applicant_required
 from .account import waiting_for_account
@@ -190,13 +191,13 @@ def home(request):
                 {"pending": p, "month": month_name(p.application.month)}
                 for p in services.awaiting_my_signature(person)
             ],
-            "unread": unread.count(),
-            "unread_url": unread_url,
-            "waiting_for_account": waiting_for_account(person),
             "declined": [
                 {"pending": p, "month": month_name(p.application.month)}
                 for p in services.declined_for(person).order_by("-declined_at")[:3]
             ],
+            "unread": unread.count(),
+            "unread_url": unread_url,
+            "waiting_for_account": waiting_for_account(person),
         },
     )
 
@@ -275,15 +276,15 @@ def application(request, pk: int):
     answer_form = AnswerForm(prefix="svar")
     attachment_form = forms.AttachmentForm(prefix="bilaga")
     message_form = MessageForm(prefix="meddelande")
-    if request.method == "POST":
-        if "answer" in request.POST:
-            answer_form = AnswerForm(request.POST, prefix="svar")
     # Only the case's current confirmed members write in it and read its whole thread; someone
     # who was a member in the application's month (an ex-partner) reads that month's messages.
     member_now = services.may_write(person, found.case)
     if request.method == "POST" and not member_now:
         messages.error(request, _("Du hör inte längre till hushållet och kan inte skriva här."))
         return redirect("eservice:application", found.pk)
+    if request.method == "POST":
+        if "answer" in request.POST:
+            answer_form = AnswerForm(request.POST, prefix="svar")
             has_file = bool(request.FILES.get("bilaga-file"))
             if has_file:
                 attachment_form = forms.AttachmentForm(request.POST, request.FILES, prefix="bilaga")
@@ -372,7 +373,7 @@ def application(request, pk: int):
             "i_must_sign": pending is not None
             and pending.partner_id == person.pk
             and pending.signed_at is None,
-            "summary": summary(found.declared, found.month),
+            "summary": summary(found.declared, found.month, me=person.personnummer),
         },
     )
 
@@ -404,6 +405,13 @@ def decision(request, pk: int):
         messages.error(request, _("Beslutsbrevet är inte klart än. Försök igen senare."))
         return redirect("eservice:application", found.pk)
     services.record_view(request.applicant, found, "eservice.decision")
+    html = on_screen(
+        html,
+        back_url=reverse("eservice:application", args=[found.pk]),
+        back_text=_("Tillbaka till ansökan för %(month)s") % {"month": month_name(found.month)},
+        home_url=reverse("eservice:home"),
+        pdf_url=reverse("eservice:decision-pdf", args=[found.pk]),
+    )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     # The letter is self-contained: its style is inline and it loads nothing.
     response["Content-Security-Policy"] = (
