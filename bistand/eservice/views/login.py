@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from bistand.cases.services import get_or_create_person
 
@@ -20,6 +20,7 @@ from .. import eid, session
 
 logger = logging.getLogger(__name__)
 NEXT_KEY = "eid_next"
+EID_LOGGED_OUT_KEY = "eid_logged_out"
 
 
 def _safe_next(request, value: str | None) -> str:
@@ -84,20 +85,38 @@ def login_callback(request):
         messages.error(request, _("Inloggningen kunde inte godkännas. Försök igen."))
         return redirect("eservice:login")
     person = get_or_create_person(login.personnummer)
-    if not person.given_name and login.given_name:
-        person.given_name, person.family_name = login.given_name, login.family_name
+    # The ID token is the authoritative source for the person's own name: it replaces a name
+    # from elsewhere (or none), and a changed name is changed here at the next login.
+    named = (login.given_name.strip(), login.family_name.strip())
+    if any(named) and named != (person.given_name, person.family_name):
+        person.given_name, person.family_name = named
         person.save(update_fields=["given_name", "family_name"])
     session.log_in(request, person, login)
     return redirect(_safe_next(request, next_url))
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def logout(request):
+    """GET: what logging out does (the e-legitimation's logout too), and the button.
+    POST: the session ends here, then the broker ends its own and sends the browser back."""
+    if request.method == "GET":
+        if session.current_person(request) is None:
+            return redirect("eservice:logged-out")
+        return render(request, "eservice/logout.html")
     id_token = session.log_out(request)
     back = request.build_absolute_uri(reverse("eservice:logged-out"))
     url = eid.end_session_url(id_token, back) if id_token else ""
+    if url:
+        # In the fresh session: the page after says the e-legitimation is logged out too.
+        request.session[EID_LOGGED_OUT_KEY] = True
     return HttpResponseRedirect(url or back)
 
 
+@never_cache
 def logged_out(request):
-    return render(request, "eservice/logged_out.html")
+    return render(
+        request,
+        "eservice/logged_out.html",
+        {"eid_logged_out": bool(request.session.pop(EID_LOGGED_OUT_KEY, False))},
+    )
