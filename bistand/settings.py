@@ -336,7 +336,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send the schema to validator.swagger.io for a badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "bistand.cases.models.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "bistand.cases.models.State",
+        "MembershipBasisEnum": "bistand.cases.models.MembershipBasis",
+    },
 }
 
 # --- Language and time --------------------------------------------------------------------

@@ -124,6 +124,7 @@ class MemberSerializer(ReadOnlyModelSerializer):
             "valid_from",
             "valid_to",
             "days_per_month",
+            "basis",
         )
 
 

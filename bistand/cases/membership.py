@@ -186,3 +186,35 @@ def leave_undeclared(application: Application, *, actor: str) -> int:
             data={"until": member.valid_to.isoformat(), "application": application.pk},
         )
     return ended
+
+
+def end(member: HouseholdMember, until: date, *, actor: str, reason: str) -> HouseholdMember:
+    """Staff end a membership (a person who moved out, one of two households): from the day
+    after ``until`` the person neither reads the household's applications nor files there."""
+    if until < member.valid_from - timedelta(days=1):
+        raise ValueError("Medlemskapet kan inte sluta innan det började.")
+    member.valid_to = until
+    member.save(update_fields=["valid_to"])
+    record(
+        "case.member_ended",
+        actor=actor,
+        case_id=member.household.case.pk,
+        subject=f"member:{member.pk}",
+        data={"until": until.isoformat(), "reason": reason[:200]},
+    )
+    return member
+
+
+def confirm(member: HouseholdMember, *, actor: str, reason: str) -> HouseholdMember:
+    """Staff confirm a membership the person consented to outside the e-service (a signed paper
+    application, a visit with identification): it becomes ``REGISTERED``."""
+    member.basis = MembershipBasis.REGISTERED
+    member.save(update_fields=["basis"])
+    record(
+        "case.member_confirmed",
+        actor=actor,
+        case_id=member.household.case.pk,
+        subject=f"member:{member.pk}",
+        data={"reason": reason[:200]},
+    )
+    return member

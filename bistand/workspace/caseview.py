@@ -11,8 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bistand.cases import membership
 from bistand.cases import personnummer as pnr
-from bistand.cases.models import Application, State
+from bistand.cases.models import CONFIRMED, Application, State
 from bistand.decisions import review
 from bistand.decisions.models import Decision, Proposal
 from bistand.robot.checks import INCOME_SOURCE, SOURCE_SV
@@ -86,25 +87,46 @@ def kr(value: Any) -> str:
 
 @dataclass
 class MemberRow:
+    pk: int
     role: str
     name: str
     masked: str
     protected: bool
+    adult: bool
+    basis: str
+    unconfirmed: bool
+    other_cases: list[str]
 
 
 def household(application: Application) -> list[MemberRow]:
+    """The household in the application's month, with how each membership came about; an
+    adult who is also a confirmed member of another household is marked for staff to resolve
+    (cases.membership)."""
     day = date.fromisoformat(f"{application.month}-01")
     members = application.case.household.members_on(day)
     order = {"applicant": 0, "partner": 1, "child": 2, "other": 3}
-    return [
-        MemberRow(
-            role=m.get_role_display(),
-            name=f"{m.person.given_name} {m.person.family_name}".strip() or "–",
-            masked=m.person.masked,
-            protected=m.person.protected_identity,
+    rows = []
+    for m in sorted(members, key=lambda m: (order.get(m.role, 9), m.pk)):
+        adult = m.role in membership.ADULT_ROLES
+        others = (
+            [c.reference for c in membership.cases_of(m.person) if c.pk != application.case_id]
+            if adult
+            else []
         )
-        for m in sorted(members, key=lambda m: (order.get(m.role, 9), m.pk))
-    ]
+        rows.append(
+            MemberRow(
+                pk=m.pk,
+                role=m.get_role_display(),
+                name=f"{m.person.given_name} {m.person.family_name}".strip() or "–",
+                masked=m.person.masked,
+                protected=m.person.protected_identity,
+                adult=adult,
+                basis=m.get_basis_display(),
+                unconfirmed=adult and m.basis not in CONFIRMED,
+                other_cases=others,
+            )
+        )
+    return rows
 
 
 # ------------------------------------------------------------------- application vs registers

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applicant, views
+from . import applicant, membership, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -20,6 +20,16 @@ urlpatterns = [
     path("ansokan/<int:pk>/meddelande/", applicant.message, name="message"),
     path("ansokan/<int:pk>/bilaga/<int:attachment_pk>/", applicant.attachment, name="attachment"),
     path("ansokan/<int:pk>/ta/", views.take, name="take"),
+    path(
+        "ansokan/<int:pk>/medlem/<int:member_pk>/avsluta/",
+        membership.end,
+        name="member-end",
+    ),
+    path(
+        "ansokan/<int:pk>/medlem/<int:member_pk>/bekrafta/",
+        membership.confirm,
+        name="member-confirm",
+    ),
     path("ansokan/<int:pk>/tilldela/", views.assign, name="assign"),
     path("stickprov/<int:pk>/", views.stickprov_outcome, name="stickprov"),
     path("beslut/<int:pk>/brev.pdf", views.letter_pdf, name="letter"),
