@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 
@@ -96,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost after security: every response (errors and lockouts too) gets the
     # Content-Security-Policy and, unless it is a static file, Cache-Control: no-store.
-    "csp.middleware.CSPMiddleware",
+    "bistand.core.csp.CSPMiddleware",
     "bistand.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Swedish unless the visitor chose English with the language form (a cookie).
@@ -369,26 +368,13 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
 
-def _origin(url: str) -> str | None:
-    parts = urlsplit(url.strip())
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-
-
 # Content-Security-Policy (django-csp) on every page: only our own scripts, styles, images and
 # fonts (vendored static files, no inline script or style), no framing, and forms only to
-# ourselves and to the identity providers a logout form is redirected to (the e-ID broker's
-# and the staff provider's end-session endpoints: browsers apply form-action to the redirects
-# after a form is sent). Pages that need more say so themselves: the API documentation
-# (bistand/api/urls.py), attachment downloads and the decision letter (stricter, their own).
-_IDENTITY_PROVIDERS = {
-    _origin(url)
-    for url in (
-        EID_OIDC_ISSUER,
-        OIDC_OP_END_SESSION_ENDPOINT,
-        *_env("BISTAND_CSP_FORM_ACTION").split(","),
-    )
-}
-_FORM_ACTION = [SELF, *sorted(origin for origin in _IDENTITY_PROVIDERS if origin)]
+# ourselves, plus the identity providers a logout form is redirected to (added per response
+# by bistand.core.csp, from EID_OIDC_ISSUER and OIDC_OP_END_SESSION_ENDPOINT) and any origin in
+# BISTAND_CSP_FORM_ACTION. Pages that need more say so themselves: the API documentation
+# (bistand/api/urls.py); attachment downloads and the decision letter set stricter ones.
+_FORM_ACTION_EXTRA = [o.strip() for o in _env("BISTAND_CSP_FORM_ACTION").split(",") if o.strip()]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -400,7 +386,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": _FORM_ACTION,
+        "form-action": [SELF, *_FORM_ACTION_EXTRA],
     }
 }
 

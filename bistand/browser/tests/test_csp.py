@@ -106,3 +106,24 @@ def test_the_admin_and_its_person_search_work_under_the_policy(watched, office):
     expect(page).to_have_url(re.compile(rf"/admin/cases/person/{person.pk}/change/$"))
     assert person.personnummer not in page.url
     assert not violations()
+
+
+def test_the_applicants_pages_and_the_logout_to_the_e_id_broker_pass_the_policy(watched, couple):
+    from .conftest import eid_log_in
+
+    page, violations = watched
+    visit(page, violations, "/mina-sidor/logga-in/")
+    eid_log_in(page, couple, couple.anna)
+    visit(page, violations, "/mina-sidor/")
+    visit(page, violations, "/mina-sidor/ansok/")
+    page.get_by_role("button", name=re.compile("Börja|Fortsätt|Ansök")).first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/mina-sidor/ansok/" in page.url
+    assert not violations(), page.url
+
+    # Logging out is a form whose answer redirects to the broker's end-session endpoint:
+    # allowed by form-action (a blocked one would leave the browser on our page).
+    page.goto("/mina-sidor/logga-ut/")
+    page.locator("main form").get_by_role("button").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(couple.provider)}/|/mina-sidor/utloggad/"))
+    assert not violations(), page.url
