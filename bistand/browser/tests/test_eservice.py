@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from bistand.cases.models import Application, State
 from bistand.eservice.models import Draft, Signature
+from bistand.eservice.services import months_open
 
 from .conftest import PHONE, eid_log_in, make_staff
 from .test_workspace import CLEAR_PERSONNUMMER
@@ -41,8 +42,16 @@ def save_and_continue(page) -> None:
 
 
 def born(number: str) -> str:
-    """How the household step names a person: by birth date (never the full number)."""
+    """How the household step names a person: by birth date, after the name when the name is
+    known (never the full number)."""
     return f"{number[:4]}-{number[4:6]}-{number[6:8]}"
+
+
+def month_label(month: str) -> str:
+    """A month as the apply page offers it: "december 2026 (den här månaden)"."""
+    from bistand.eservice.views.minasidor import month_name
+
+    return month_name(month)
 
 
 def start_application(page, axe, month: str) -> int:
@@ -50,7 +59,9 @@ def start_application(page, axe, month: str) -> int:
     page.get_by_role("link", name="Ansök om ekonomiskt bistånd").click()
     expect(page.get_by_role("heading", name="Ansök om ekonomiskt bistånd")).to_be_visible()
     axe(page)
-    page.get_by_role("group", name="Vilken månad ansöker du för?").get_by_label(month).check()
+    page.get_by_role("group", name="Vilken månad ansöker du för?").get_by_label(
+        month_label(month)
+    ).check()
     page.get_by_role("button", name="Börja").click()
     page.wait_for_url(re.compile(r"/mina-sidor/ansok/\d+/hushall/$"))
     return int(re.search(r"/ansok/(\d+)/", page.url)[1])
@@ -73,6 +84,28 @@ def fill_housing(page, axe, *, rent: str = "8 500") -> None:
     page.get_by_label("Antal rum (utom kök)").fill("3")
     page.get_by_label("Hyra eller avgift per månad (kronor)").fill(rent)
     save_and_continue(page)
+
+
+def log_out(page, couple, axe) -> None:
+    """From the header's "Logga ut": our page saying what happens, the provider's end-session
+    page (English, not ours), and our page saying it is done."""
+    page.get_by_role("banner").get_by_role("link", name="Logga ut").click()
+    expect(page.get_by_role("heading", level=1, name="Logga ut")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("även från e-legitimationen")
+    if page.viewport_size == PHONE:
+        fits(page)
+    axe(page)
+    page.locator("main").get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(f"{couple.provider}/**")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url("**/mina-sidor/utloggad/")
+    expect(page.get_by_role("heading", name="Du är utloggad")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "Du är utloggad från Mina sidor och från e-legitimationen."
+    )
+    if page.viewport_size == PHONE:
+        fits(page)
+    axe(page)
 
 
 # --------------------------------------------------------------------------- the whole way
@@ -150,13 +183,9 @@ def test_a_couple_applies_signs_each_with_their_own_login_and_sees_the_outcome(
     no_personnummer_in_clear(page)
     axe(page)
 
-    # Anna logs out: the provider ends its session too, and Mina sidor asks for a login again.
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_url(f"{couple.provider}/**")
-    page.get_by_role("button", name="End session").click()
-    page.wait_for_url("**/mina-sidor/utloggad/")
-    expect(page.get_by_role("heading", name="Du är utloggad")).to_be_visible()
-    axe(page)
+    # Anna logs out: first a page of ours that says what will happen, then the provider ends
+    # its session too, and Mina sidor asks for a login again.
+    log_out(page, couple, axe)
     page.goto(f"/mina-sidor/ansokan/{application.pk}/")
     expect(page).to_have_url(re.compile(r"/mina-sidor/logga-in/\?next="))
 
@@ -310,6 +339,111 @@ def test_the_form_on_a_phone(new_page, couple, axe):
     expect(page.locator("#id_form-1-amount-error")).to_contain_text("Skriv beloppet i kronor")
     fits(page)
     axe(page)
+
+
+def test_every_applicant_page_fits_a_phone(new_page, couple, axe):
+    """Every page of the applicant's, from the login to the full decision and the logout, at
+    375 px: no sideways scrolling, axe-clean, and a way back from each."""
+
+    def check(page) -> None:
+        fits(page)
+        no_personnummer_in_clear(page)
+        axe(page)
+
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto("/mina-sidor/logga-in/")
+    check(page)
+    eid_log_in(page, couple, couple.anna)
+    check(page)
+    start_application(page, axe, couple.month)
+    check(page)
+    page.get_by_role("group", name=re.compile(born(couple.bo))).get_by_label(PARTNER).check()
+    page.get_by_role("group", name=re.compile(born(couple.child))).get_by_label(CHILD).check()
+    save_and_continue(page)
+    fill_housing(page, axe)
+    steps = ["Inkomster", "Kostnader", "Tillgångar", "Övriga behov", "Förändringar"]
+    for number, name in enumerate(steps, start=3):
+        at_step(page, name, number)
+        check(page)
+        # The way back from a step: the breadcrumbs to Mina sidor.
+        crumbs = page.get_by_role("navigation", name="Du är här")
+        expect(crumbs.get_by_role("link", name="Mina sidor")).to_be_visible()
+        save_and_continue(page)
+    at_step(page, "Planering", 8)
+    check(page)
+    page.get_by_role("group", name="Är du inskriven hos Arbetsförmedlingen?").get_by_label(
+        "Ja"
+    ).check()
+    save_and_continue(page)
+    at_step(page, "Bilagor", 9)
+    check(page)
+    save_and_continue(page)
+    expect(page.get_by_role("heading", name="Granska och skriv under", level=1)).to_be_visible()
+    check(page)
+    page.get_by_label(re.compile("^Jag intygar att uppgifterna är riktiga")).check()
+    page.get_by_role("button", name="Skriv under och skicka in").click()
+    application = Application.objects.get()
+    page.wait_for_url(f"**/mina-sidor/ansokan/{application.pk}/")
+    check(page)
+    log_out(page, couple, axe)
+
+    # Bo co-signs on his phone.
+    bo = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    eid_log_in(bo, couple, couple.bo)
+    check(bo)
+    bo.get_by_role("link", name="Läs och skriv under").click()
+    expect(bo.get_by_role("heading", name="Läs och skriv under ansökan")).to_be_visible()
+    check(bo)
+    bo.get_by_label(re.compile("^Jag intygar att uppgifterna är riktiga")).check()
+    bo.get_by_role("button", name="Skriv under", exact=True).click()
+    bo.wait_for_url(f"**/mina-sidor/ansokan/{application.pk}/")
+
+    # Decided: the application page, the full decision, and back.
+    from bistand.decisions.review import approve
+    from bistand.robot.pipeline import process
+    from bistand.staff.models import Role
+
+    assert process(application.pk) == "proposal"
+    application.refresh_from_db()
+    caseworker = make_staff(
+        "anna-hw",
+        Role.CASEWORKER,
+        [application.case.unit] if application.case.unit else [],
+        first_name="Anna",
+        last_name="Handläggare",
+    )
+    approve(application.proposal, user=caseworker)
+    bo.goto("/mina-sidor/")
+    check(bo)
+    bo.goto(f"/mina-sidor/ansokan/{application.pk}/")
+    expect(bo.get_by_role("heading", name="Beslut", exact=True)).to_be_visible()
+    check(bo)
+    bo.get_by_role("link", name="Läs hela beslutet").click()
+    bo.wait_for_url(f"**/mina-sidor/ansokan/{application.pk}/beslut/")
+    expect(bo.get_by_role("heading", level=1, name="Beslut om ekonomiskt bistånd")).to_be_visible()
+    # Laid out for the phone, not 980 px wide and shrunk: the text is at least 16 px.
+    assert bo.evaluate("window.innerWidth") == PHONE["width"]
+    size = bo.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    assert size >= 16, size
+    fits(bo)
+    axe(bo)
+    # The letter names the municipality's organisationsnummer, shaped like a personnummer.
+    letter = re.sub(r"Organisationsnummer \S+", "", bo.locator("body").inner_text())
+    assert not CLEAR_PERSONNUMMER.search(letter)
+    back = bo.get_by_role("link", name=re.compile("^← Tillbaka till ansökan för")).first
+    expect(back).to_be_visible()
+    back.click()
+    bo.wait_for_url(f"**/mina-sidor/ansokan/{application.pk}/")
+    expect(bo.locator("main")).to_contain_text("Status: Beslut")
+
+    # Next month starts from this one: the återansökan page.
+    bo.goto("/mina-sidor/ansok/")
+    check(bo)
+    following = month_label(months_open()[1])
+    bo.get_by_role("group", name="Vilken månad ansöker du för?").get_by_label(following).check()
+    bo.get_by_role("button", name="Börja").click()
+    expect(bo.get_by_role("heading", name="Har något ändrats sedan förra månaden?")).to_be_visible()
+    check(bo)
 
 
 def test_the_form_works_without_javascript(new_page, couple):
