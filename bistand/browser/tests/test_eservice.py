@@ -436,6 +436,12 @@ def test_every_applicant_page_fits_a_phone(new_page, couple, axe):
     bo.wait_for_url(f"**/mina-sidor/ansokan/{application.pk}/")
     expect(bo.locator("main")).to_contain_text("Status: Beslut")
 
+    # The payout account (its page, and the form after a fresh login) fits too.
+    bo.goto("/mina-sidor/konto/")
+    check(bo)
+    bo.goto("/mina-sidor/konto/andra/")
+    check(bo)
+
     # Next month starts from this one: the återansökan page.
     bo.goto("/mina-sidor/ansok/")
     check(bo)
