@@ -27,6 +27,7 @@ Everything that differs between machines comes from the environment:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -153,10 +154,12 @@ if (
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
     # Made 0600 before SQLite opens it: its -wal and -shm files take the database's mode.
+    # Left to SQLite to report if the folder cannot be written.
     _sqlite = Path(DATABASES["default"]["NAME"])
-    if not _sqlite.exists():
-        private_dir(_sqlite.parent)
-    private_file(_sqlite)
+    with contextlib.suppress(OSError):
+        if not _sqlite.exists():
+            private_dir(_sqlite.parent)
+        private_file(_sqlite)
 if os.environ.get("BISTAND_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BISTAND_TEST_DB_NAME"]}
 
