@@ -477,6 +477,17 @@ def cosign(application: Application, person: Person, login: SignerLogin) -> Appl
             and Signature.objects.filter(application=application, login_ref=login.ref).exists()
         ):
             raise EserviceError(_("En underskrift kan inte göras med den andras inloggning."))
+        elsewhere = Signature.objects.filter(
+            person=person, application__month=application.month, application__state__in=LIVE_STATES
+        ).exclude(application=application)
+        if elsewhere.exists():  # one household's assistance a month, not two
+            raise EserviceError(
+                _(
+                    "Du har redan skrivit under en annan ansökan för %(month)s. Kontakta din "
+                    "handläggare om du har flyttat ihop med någon."
+                )
+                % {"month": application.month}
+            )
         role = role_in(application.declared, person)
         _signature(application, person, role, application.declared, login)
         pending.signed_at = timezone.now()

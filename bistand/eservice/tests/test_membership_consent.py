@@ -360,3 +360,32 @@ def test_the_check_is_quiet_when_everyone_signed(db, register_simulator, month):
     out = io.StringIO()
     call_command("membership", "check", stdout=out)
     assert "Inga medlemskap utan egen underskrift" in out.getvalue()
+
+
+def test_nobody_cosigns_a_second_application_for_a_month_they_already_applied_for(
+    db, register_simulator, month
+):
+    """Found by the property test: with her own application for the month in, Sara could sign
+    a second one in another household: one household's assistance a month, not two."""
+    municipality = get_municipality()
+    ensure_history(municipality, Month.parse(month))
+    sara = Person.objects.get(personnummer=SARA_PNR)
+    own = services.sign(
+        services.nothing_changed(services.start_draft(sara, month)), sara, login("s")
+    )
+    erik = get_or_create_person("198605211518")
+    draft = Draft.objects.create(
+        person=erik,
+        month=month,
+        kind=ApplicationKind.FIRST,
+        data={
+            "members": [
+                {"personnummer": erik.personnummer, "role": "applicant"},
+                {"personnummer": SARA_PNR, "role": "partner"},
+            ]
+        },
+    )
+    second = services.sign(finish_steps(draft), erik, login("e"))
+    with pytest.raises(services.EserviceError, match="redan skrivit under en annan ansökan"):
+        services.cosign(second, sara, login("s2"))
+    assert services.case_of(sara) == own.case
