@@ -601,18 +601,21 @@ def payment_info(application: Application) -> PaymentInfo | None:
         if day < today:
             day = today if today.weekday() < 5 else next_bank_day(today)
         label = "Planerad utbetalning"
+    missing = False
     if order.creditor_account:
         masked = accounts.mask(order.creditor_clearing, order.creditor_account)
     else:
         account = payout_account_of(order.payee)
-        masked = account.masked if account else ""
+        missing = account is None
+        # Kontoregistret: the account is known when the file is made, not before.
+        masked = "" if missing or account.uses_register else account.masked
     return PaymentInfo(
         status=order.status,
         label=label,
         day=day,
         amount_ore=order.amount_ore,
         account=masked,
-        account_missing=not masked,
+        account_missing=missing,
     )
 
 
