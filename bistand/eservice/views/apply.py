@@ -55,9 +55,10 @@ def _step_url(draft: Draft, step: str | None) -> str:
 def apply(request):
     """Start (or resume) the month's application."""
     person = request.applicant
-    if request.method == "POST":
     choose_cases, chosen_month = [], ""
+    if request.method == "POST":
         month = request.POST.get("month", "")
+        choice = request.POST.get("hushall", "")
         try:
             draft = services.start_draft(
                 person, month, case_choice=int(choice) if _is_id(choice) else None
@@ -69,9 +70,9 @@ def apply(request):
         except EserviceError as exc:
             messages.error(request, str(exc))
             return redirect("eservice:apply")
+    if request.method == "POST" and not choose_cases:
         if draft.kind == ApplicationKind.REPEAT and not draft.steps_done:
             return redirect("eservice:repeat", draft.pk)
-    if request.method == "POST" and not choose_cases:
         missing = services.missing_steps(draft)
         return redirect(_step_url(draft, missing[0] if missing else None))
     return render(
@@ -81,10 +82,10 @@ def apply(request):
             "months": services.months_open(),
             "drafts": Draft.objects.filter(person=person, application__isnull=True),
             "to_sign": services.awaiting_my_signature(person),
-        },
-    )
             "choose_cases": choose_cases,
             "chosen_month": chosen_month,
+        },
+    )
 
 
 @never_cache
@@ -433,16 +434,15 @@ def cosign(request, pk: int):
         {
             "application": application,
             "pending": pending,
-            "summary": summary(application.declared, application.month),
+            "summary": summary(
+                application.declared, application.month, me=request.applicant.personnummer
+            ),
             "form": form,
             "confirm_errors": error_list(form),
         },
     )
 
 
-@require_POST
-@applicant_required
-def discard(request, pk: int):
 @require_POST
 @applicant_required
 def decline(request, pk: int):
@@ -461,6 +461,9 @@ def decline(request, pk: int):
     return redirect("eservice:home")
 
 
+@require_POST
+@applicant_required
+def discard(request, pk: int):
     """Throw away an unsigned draft."""
     draft = _draft(request, pk)
     with transaction.atomic():
