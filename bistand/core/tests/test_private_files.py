@@ -68,6 +68,22 @@ def test_the_database_and_var_are_private_from_the_entry_point(tmp_path):
             assert mode(side) == 0o600, side
 
 
+def test_a_fresh_machine_passes_the_system_checks(tmp_path):
+    """On a fresh clone var/ does not exist: the upload folder is made (0700) before Django's
+    checks look for it, so `bistand migrate` in `make run` does not stop at files.E001."""
+    var = tmp_path / "var"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env=clean_env(var),
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert mode(var / "attachments" / ".uploads") == 0o700
+
+
 def test_the_wsgi_entry_point_sets_the_umask(tmp_path):
     out = subprocess.run(
         [*UMASK_022, sys.executable, "-c", "import os, bistand.wsgi; print(oct(os.umask(0)))"],

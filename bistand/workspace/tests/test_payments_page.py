@@ -40,7 +40,7 @@ def test_the_team_lead_makes_the_days_file_and_downloads_it(client, world, grant
         follow=True,
     )
     html = response.content.decode()
-    assert "Betalfilen är skapad: 1 betalningar." in html
+    assert "Betalfilen är skapad: 1 betalning." in html
     batch = PaymentBatch.objects.get()
     assert batch.created_by == f"user:{world.users['lead'].pk}:lead"
     assert batch.total_ore == granted.amount_ore
@@ -97,7 +97,7 @@ def test_the_caseworker_who_decided_makes_the_days_file(client, world, granted):
         {"execution_date": next_bank_day(timezone.localdate()).isoformat()},
         follow=True,
     )
-    assert "Betalfilen är skapad: 1 betalningar." in response.content.decode()
+    assert "Betalfilen är skapad: 1 betalning." in response.content.decode()
     batch = PaymentBatch.objects.get()
     assert batch.created_by == f"user:{anna.pk}:anna"
     # The file names every recipient in the municipality: a caseworker (who sees only their
