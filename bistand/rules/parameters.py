@@ -8,16 +8,28 @@ Every table file holds ``versions``; each version has the date it applies from
 The version that applies to a month is the one in force on the first day of
 the month. A month that no version covers is an error: we never fall back to
 the nearest year. See docs/rules.md for how to enter a new year.
+
+From 2027 (the reform "bidragstak", prop. 2025/26:201) three more tables are
+required: ``riksnorm.reference_value`` (the reference value the riksnorm's rows
+may be derived from: a row gives ``share`` or ``items`` instead of ``amount``),
+``riksnorm.ceiling`` (the riksnorm as a ceiling on what may be granted) and
+``riksnorm.large_household_limit`` (with its phase-in). They are listed in
+``TABLE_SPECS`` with the date from which a month needs them; until their files
+are entered they are tables without versions, so a 2027 month is an error naming
+them. The files are validated when they are loaded (``ParameterFileError`` names
+the file and the field). See docs/rules.md section 7 and
+``parameters/templates/2027.yaml`` (a template, never loaded).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +42,37 @@ PACKAGE_PARAMETERS = Path(__file__).parent / "parameters"
 STATUSES = ("official", "provisional")
 OFFICIAL = "official"
 PROVISIONAL = "provisional"
+ROUNDING_MODES = {"ROUND_HALF_UP": ROUND_HALF_UP, "ROUND_DOWN": ROUND_DOWN, "ROUND_UP": ROUND_UP}
+#: Table folders the store loads (local guidelines are loaded separately).
+TABLE_FOLDERS = ("riksnorm", "national")
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A table the schema knows of before its file exists: its title and from when it is needed.
+
+    ``required_from`` is the first day a month needs the table (the reform's entry into force,
+    1 January 2027, per prop. 2025/26:201 and the lagrådsremiss of December 2025); a file may
+    override it with a top-level ``required_from``.
+    """
+
+    title: str
+    file: str
+    required_from: date
+
+
+REFORM_2027 = date(2027, 1, 1)
+TABLE_SPECS: dict[str, TableSpec] = {
+    "riksnorm.reference_value": TableSpec(
+        "Riksnormens referensvärde", "riksnorm/reference_value.yaml", REFORM_2027
+    ),
+    "riksnorm.ceiling": TableSpec(
+        "Bidragstaket (riksnormen som tak)", "riksnorm/ceiling.yaml", REFORM_2027
+    ),
+    "riksnorm.large_household_limit": TableSpec(
+        "Begränsning för stora hushåll", "riksnorm/large_household_limit.yaml", REFORM_2027
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +119,11 @@ class Value:
     valid_from: str
     status: str
     reference: str
+    #: How a derived amount was computed (share(s) of the reference value), for the trace.
+    derived: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
-    def cite(self) -> dict[str, str]:
-        return {
+    def cite(self) -> dict[str, Any]:
+        cited: dict[str, Any] = {
             "id": self.table,
             "key": self.key,
             "amount": str(self.amount),
@@ -86,6 +131,9 @@ class Value:
             "status": self.status,
             "reference": self.reference,
         }
+        if self.derived is not None:
+            cited["derived"] = self.derived
+        return cited
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +142,19 @@ class Table:
     title: str
     file: str
     versions: tuple[Version, ...]
+    #: The first day a month needs this table; None: every month it is asked for.
+    required_from: date | None = None
+
+    def needed_for(self, month: Month) -> bool:
+        return self.required_from is None or self.required_from <= month.first_day
+
+    def find(self, month: Month) -> Version | None:
+        """The version in force on the month's first day, or None."""
+        day = month.first_day
+        for version in self.versions:
+            if version.covers(day):
+                return version
+        return None
 
     def version_for(self, month: Month) -> Version:
         day = month.first_day
@@ -151,6 +212,11 @@ def load_table(path: Path, root: Path) -> Table:
         raise ParameterFileError(f"{file}: ogiltig YAML: {exc}") from None
     if not isinstance(doc, dict) or not doc.get("id") or not isinstance(doc.get("versions"), list):
         raise ParameterFileError(f"{file}: filen måste ha id och en lista versions")
+    return table_from_document(doc, file)
+
+
+def table_from_document(doc: dict[str, Any], file: str) -> Table:
+    """A table from its parsed YAML document, validated (``file`` names it in errors)."""
     title = str(doc.get("title") or doc["id"])
     versions = tuple(
         sorted(
@@ -171,7 +237,165 @@ def load_table(path: Path, root: Path) -> Table:
                 f"{file}: versionen från {earlier.valid_from} överlappar versionen från "
                 f"{later.valid_from}"
             )
-    return Table(id=str(doc["id"]), title=title, file=file, versions=versions)
+    spec = TABLE_SPECS.get(str(doc["id"]))
+    required_from = doc.get("required_from", spec.required_from if spec else None)
+    if required_from is not None and not isinstance(required_from, date):
+        raise ParameterFileError(f"{file}: required_from måste vara ett datum (ÅÅÅÅ-MM-DD)")
+    for i, version in enumerate(versions):
+        validate_version(version, f"{file}: versions[{i}] (från {version.valid_from})")
+    return Table(
+        id=str(doc["id"]),
+        title=title,
+        file=file,
+        versions=versions,
+        required_from=required_from,
+    )
+
+
+# --------------------------------------------------------------------------- schema checks
+
+RIKSNORM_ROW_TABLES = ("riksnorm.adults", "riksnorm.children", "riksnorm.common_household_costs")
+ROW_COLUMNS = ("amount", "without_lunch")
+CEILING_LIMITS = ("need", "amount")
+COUNT_ORDERS = ("oldest_first", "youngest_first")
+DERIVED_PER = ("row", "item")
+
+
+def _number(raw: object, where: str, *, positive: bool = False, share: bool = False) -> Decimal:
+    value = _as_decimal(raw, where)
+    if positive and value <= 0:
+        raise ParameterFileError(f"{where}: måste vara större än 0 (fick {raw!r})")
+    if share and not 0 <= value <= 1:
+        raise ParameterFileError(f"{where}: en andel mellan 0 och 1 (fick {raw!r})")
+    return value
+
+
+def _mapping(raw: object, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ParameterFileError(f"{where}: ska vara en tabell (nyckel: värde)")
+    return raw
+
+
+def _check_riksnorm_rows(version: Version, where: str) -> None:
+    values = version.data.get("values")
+    if values is None:
+        return  # reported when resolved ("saknar values")
+    for key, row in _mapping(values, f"{where}.values").items():
+        at = f"{where}.values.{key}"
+        if not isinstance(row, dict):
+            _number(row, at)
+            continue
+        for column in ROW_COLUMNS:
+            share_key, items_key = _derived_keys(column)
+            given = [k for k in (column, share_key, items_key) if k in row]
+            if len(given) > 1:
+                raise ParameterFileError(f"{at}: ange bara ett av {', '.join(given)}")
+            if column == "amount" and not given:
+                raise ParameterFileError(f"{at}: amount, share eller items saknas")
+            if column in row:
+                _number(row[column], f"{at}.{column}")
+            if share_key in row:
+                _number(row[share_key], f"{at}.{share_key}", positive=True)
+            if items_key in row:
+                items = _mapping(row[items_key], f"{at}.{items_key}")
+                if not items:
+                    raise ParameterFileError(f"{at}.{items_key}: inga poster")
+                for name, share in items.items():
+                    _number(share, f"{at}.{items_key}.{name}", positive=True)
+
+
+def _check_reference_value(version: Version, where: str) -> None:
+    values = _mapping(version.data.get("values"), f"{where}.values")
+    _number(values.get("amount"), f"{where}.values.amount", positive=True)
+    rounding = _mapping(values.get("derived_rounding"), f"{where}.values.derived_rounding")
+    _number(rounding.get("quantum"), f"{where}.values.derived_rounding.quantum", positive=True)
+    if rounding.get("mode") not in ROUNDING_MODES:
+        raise ParameterFileError(
+            f"{where}.values.derived_rounding.mode: en av {', '.join(ROUNDING_MODES)}"
+        )
+    if rounding.get("per") not in DERIVED_PER:
+        raise ParameterFileError(f"{where}.values.derived_rounding.per: row eller item")
+
+
+def _check_ceiling(version: Version, where: str) -> None:
+    values = _mapping(version.data.get("values"), f"{where}.values")
+    _number(values.get("norm_factor"), f"{where}.values.norm_factor", positive=True)
+    if values.get("limits") not in CEILING_LIMITS:
+        raise ParameterFileError(f"{where}.values.limits: need eller amount")
+    outside = values.get("costs_outside_ceiling")
+    if not isinstance(outside, list) or not all(isinstance(c, str) for c in outside):
+        raise ParameterFileError(
+            f"{where}.values.costs_outside_ceiling: en lista med kostnadsslag (kan vara tom: [])"
+        )
+
+
+def _check_large_household(version: Version, where: str) -> None:
+    values = _mapping(version.data.get("values"), f"{where}.values")
+    from_child = values.get("from_child")
+    if isinstance(from_child, bool) or not isinstance(from_child, int) or from_child < 1:
+        raise ParameterFileError(f"{where}.values.from_child: ett heltal från 1")
+    if values.get("count_order") not in COUNT_ORDERS:
+        raise ParameterFileError(f"{where}.values.count_order: oldest_first eller youngest_first")
+    if not isinstance(values.get("count_part_time"), bool):
+        raise ParameterFileError(f"{where}.values.count_part_time: true eller false")
+    reduction = _mapping(values.get("reduction"), f"{where}.values.reduction")
+    for household in ("single", "couple"):
+        _number(reduction.get(household), f"{where}.values.reduction.{household}", share=True)
+    phase_in = values.get("phase_in", [])
+    if not isinstance(phase_in, list):
+        raise ParameterFileError(f"{where}.values.phase_in: en lista med from och share")
+    previous = None
+    for i, step in enumerate(phase_in):
+        at = f"{where}.values.phase_in[{i}]"
+        step = _mapping(step, at)
+        if not isinstance(step.get("from"), date):
+            raise ParameterFileError(f"{at}.from: ett datum (ÅÅÅÅ-MM-DD)")
+        if previous is not None and step["from"] <= previous:
+            raise ParameterFileError(f"{at}.from: stegen ska komma i datumordning")
+        previous = step["from"]
+        _number(step.get("share"), f"{at}.share", share=True)
+
+
+SCHEMA_CHECKS = {
+    **dict.fromkeys(RIKSNORM_ROW_TABLES, _check_riksnorm_rows),
+    "riksnorm.reference_value": _check_reference_value,
+    "riksnorm.ceiling": _check_ceiling,
+    "riksnorm.large_household_limit": _check_large_household,
+}
+
+
+def validate_version(version: Version, where: str) -> None:
+    """The version's values have the shape its table needs (ParameterFileError otherwise)."""
+    check = SCHEMA_CHECKS.get(version.table)
+    if check is not None:
+        check(version, where)
+
+
+def _derived_keys(column: str) -> tuple[str, str]:
+    return ("share", "items") if column == "amount" else (f"{column}_share", f"{column}_items")
+
+
+def merge_table(existing: Table, candidate: Table) -> Table:
+    """``existing`` as it would be with ``candidate`` entered: the candidate's versions replace
+    the table from the candidate's first ``valid_from`` on (a whole edited file thus replaces
+    the whole table); a version in force at that day ends the day before."""
+    if not candidate.versions:
+        raise ParameterFileError(f"{candidate.file}: filen har inga versioner")
+    start = candidate.versions[0].valid_from
+    kept = []
+    for version in existing.versions:
+        if version.valid_from >= start:
+            continue
+        if version.valid_until is None or version.valid_until >= start:
+            version = dataclasses.replace(version, valid_until=start - timedelta(days=1))
+        kept.append(version)
+    return dataclasses.replace(
+        existing,
+        versions=(*kept, *candidate.versions),
+        required_from=candidate.required_from
+        if candidate.required_from is not None
+        else existing.required_from,
+    )
 
 
 # --------------------------------------------------------------------------- resolved set
@@ -235,6 +459,83 @@ class IncomeType:
     reference: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceValue:
+    """The riksnorm's reference value in force (from 2027), from which rows may be derived."""
+
+    value: Value
+    quantum: Decimal
+    mode: str
+    per: str  # "row": round the row's sum of shares once; "item": round each item
+
+    def derive(self, version: Version, key: str, raw: Any, status: str) -> Value:
+        """A row's amount from its share, or from its items' shares, of the reference value."""
+        base = self.value.amount
+        if isinstance(raw, dict):
+            shares = {str(k): Decimal(str(v)) for k, v in raw.items()}
+            if self.per == "item":
+                amount = sum((self._round(base * s) for s in shares.values()), Decimal(0))
+            else:
+                amount = self._round(base * sum(shares.values(), Decimal(0)))
+            detail: dict[str, Any] = {"items": {k: str(v) for k, v in shares.items()}}
+        else:
+            share = Decimal(str(raw))
+            amount = self._round(base * share)
+            detail = {"share": str(share)}
+        detail.update(
+            reference_value=str(base),
+            reference_value_table=self.value.table,
+            reference_value_from=self.value.valid_from,
+            rounding={"quantum": str(self.quantum), "mode": self.mode, "per": self.per},
+        )
+        worst = PROVISIONAL if PROVISIONAL in (status, self.value.status) else OFFICIAL
+        return Value(
+            amount=amount,
+            table=version.table,
+            key=key,
+            valid_from=version.valid_from.isoformat(),
+            status=worst,
+            reference=version.reference,
+            derived=detail,
+        )
+
+    def _round(self, amount: Decimal) -> Decimal:
+        steps = (amount / self.quantum).quantize(Decimal(1), rounding=ROUNDING_MODES[self.mode])
+        return steps * self.quantum
+
+
+@dataclass(frozen=True, slots=True)
+class Ceiling:
+    """The riksnorm as a ceiling on what may be granted (bidragstak, from 2027).
+
+    ceiling = norm_factor × the household's riksnorm + accepted costs of the types in
+    ``costs_outside_ceiling``; ``limits`` says what it caps: ``need`` (riksnorm + costs,
+    before income is deducted) or ``amount`` (what is paid, after income).
+    """
+
+    norm_factor: Value
+    limits: str
+    costs_outside_ceiling: tuple[str, ...]
+    version: Version
+
+
+@dataclass(frozen=True, slots=True)
+class LargeHouseholdLimit:
+    """Children from the ``from_child``-th on get their personal costs reduced (from 2027).
+
+    reduction for the month = reduction (single or couple) × the phase-in share in force.
+    """
+
+    from_child: int
+    count_order: str
+    count_part_time: bool
+    single: Value
+    couple: Value
+    phase_in_share: Decimal
+    phase_in_from: date | None
+    version: Version
+
+
 @dataclass(slots=True)
 class ParameterSet:
     """Everything a calculation for one month (and one municipality) needs, resolved once."""
@@ -262,6 +563,10 @@ class ParameterSet:
     described_versions: list[dict[str, Any]]  # as a trace lists them; shared, do not mutate
     _price_base_amount: Value | None
     _price_base_error: str
+    # From 2027 (None in a month before the tables are required and without a version).
+    reference_value: ReferenceValue | None = None
+    ceiling: Ceiling | None = None
+    large_household: LargeHouseholdLimit | None = None
 
     def price_base_amount(self) -> Value:
         """Prisbasbelopp for the calendar year; an error only when a rule needs a missing year."""
@@ -297,23 +602,37 @@ def _rows(version: Version) -> dict[str, Any]:
     return values
 
 
-def _row_value(version: Version, key: str, column: str = "amount") -> Value | None:
+def _row_value(
+    version: Version,
+    key: str,
+    column: str = "amount",
+    reference: ReferenceValue | None = None,
+) -> Value | None:
     row = _rows(version).get(key)
     if row is None:
         raise ParameterFileError(f"{version.file}: raden {key!r} saknas ({version.valid_from})")
     if not isinstance(row, dict):
         row = {"amount": row}
-    if column not in row:
-        return None
     status = row.get("status", version.status)
     if status not in STATUSES:
         raise ParameterFileError(f"{version.file}: {key}: okänd status {status!r}")
     name = key if column == "amount" else f"{key}.{column}"
-    return _value(version, name, row[column], status)
+    if column in row:
+        return _value(version, name, row[column], status)
+    derived = [k for k in _derived_keys(column) if k in row]
+    if not derived:
+        return None
+    if reference is None:
+        raise MissingParameterError(
+            f"{version.file}: raden {key!r} räknas fram ur riksnormens referensvärde, men "
+            f"riksnorm.reference_value har inget värde för {version.valid_from:%Y-%m} "
+            "(se docs/rules.md avsnitt 7)."
+        )
+    return reference.derive(version, name, row[derived[0]], status)
 
 
-def _required_value(version: Version, key: str) -> Value:
-    value = _row_value(version, key)
+def _required_value(version: Version, key: str, reference: ReferenceValue | None = None) -> Value:
+    value = _row_value(version, key, reference=reference)
     if value is None:
         raise ParameterFileError(
             f"{version.file}: raden {key!r} saknar amount ({version.valid_from})"
@@ -321,18 +640,18 @@ def _required_value(version: Version, key: str) -> Value:
     return value
 
 
-def _age_bands(version: Version) -> tuple[ChildBand, ...]:
+def _age_bands(version: Version, reference: ReferenceValue | None = None) -> tuple[ChildBand, ...]:
     bands: list[ChildBand | None] = [None] * 21
     for key in _rows(version):
         low, _, high = str(key).partition("-")
         lowest, highest = int(low), int(high or low)
-        full = _required_value(version, str(key))
+        full = _required_value(version, str(key), reference)
         label = f"Personliga kostnader, barn {band_text(lowest, highest)}"
         band = ChildBand(
             lowest,
             highest,
             full,
-            _row_value(version, str(key), "without_lunch"),
+            _row_value(version, str(key), "without_lunch", reference),
             label,
             f"{label}, lunch utanför hemmet fem dagar i veckan",
         )
@@ -372,11 +691,17 @@ class ParameterStore:
     def __init__(self, root: Path = PACKAGE_PARAMETERS, local_dirs: tuple[Path, ...] = ()) -> None:
         self.root = root
         self._tables: dict[str, Table] = {}
-        for path in sorted([*root.glob("riksnorm/*.yaml"), *root.glob("national/*.yaml")]):
+        for path in sorted(p for folder in TABLE_FOLDERS for p in root.glob(f"{folder}/*.yaml")):
             table = load_table(path, root)
             if table.id in self._tables:
                 raise ParameterFileError(f"{table.file}: id {table.id} finns redan")
             self._tables[table.id] = table
+        # Tables the schema needs from a date but whose file is not entered yet: no versions.
+        for table_id, spec in TABLE_SPECS.items():
+            if table_id not in self._tables:
+                self._tables[table_id] = Table(
+                    table_id, spec.title, f"{spec.file} (inte inlagd)", (), spec.required_from
+                )
         self._guidelines: dict[str, Table] = {}
         for directory in (root / "local", *local_dirs):
             for path in sorted(directory.glob("*.yaml")):
@@ -399,12 +724,91 @@ class ParameterStore:
     def guideline_table(self, name: str) -> Table:
         return self._guidelines[name]
 
+    def overlay(self, paths: list[Path] | tuple[Path, ...]) -> ParameterStore:
+        """A copy of this store with candidate table files entered (nothing is written).
+
+        Each file is one table (``id`` and ``versions``, as under ``riksnorm/`` or
+        ``national/``); its versions replace the table from its first ``valid_from`` on
+        (``merge_table``). A file whose id is new adds a table. Used by the dry run.
+        """
+        other = copy.copy(self)
+        other._tables = dict(self._tables)
+        other._resolved = {}
+        for path in paths:
+            path = Path(path)
+            if not path.is_file():
+                raise ParameterFileError(f"{path}: filen finns inte")
+            candidate = load_table(path.resolve(), path.resolve().parent)
+            candidate = dataclasses.replace(candidate, file=f"{path.name} (kandidat)")
+            existing = other._tables.get(candidate.id)
+            if existing is None and candidate.id.startswith("local."):
+                raise ParameterFileError(
+                    f"{path}: lokala riktlinjer provkörs inte här; lägg filen under local/"
+                )
+            other._tables[candidate.id] = (
+                candidate if existing is None else merge_table(existing, candidate)
+            )
+        return other
+
     def resolve(self, month: Month, guidelines: str | None = None) -> ParameterSet:
         key = (month, guidelines)
         found = self._resolved.get(key)
         if found is None:
             found = self._resolved[key] = self._resolve(month, guidelines)
         return found
+
+    def _needed(self, table_id: str, month: Month) -> Version | None:
+        """The version in force, an error if the month needs the table, else None."""
+        table = self.table(table_id)
+        return table.version_for(month) if table.needed_for(month) else table.find(month)
+
+    def _reform_2027(
+        self, month: Month, versions: list[Version]
+    ) -> tuple[ReferenceValue | None, Ceiling | None, LargeHouseholdLimit | None]:
+        reference = ceiling = limit = None
+        found = self._needed("riksnorm.reference_value", month)
+        if found is not None:
+            versions.append(found)
+            rows = _rows(found)
+            rounding = rows["derived_rounding"]
+            reference = ReferenceValue(
+                _value(found, "amount", rows["amount"]),
+                _as_decimal(rounding["quantum"], found.file),
+                rounding["mode"],
+                rounding["per"],
+            )
+        found = self._needed("riksnorm.ceiling", month)
+        if found is not None:
+            versions.append(found)
+            rows = _rows(found)
+            ceiling = Ceiling(
+                _value(found, "norm_factor", rows["norm_factor"]),
+                rows["limits"],
+                tuple(rows["costs_outside_ceiling"]),
+                found,
+            )
+        found = self._needed("riksnorm.large_household_limit", month)
+        if found is not None:
+            versions.append(found)
+            rows = _rows(found)
+            share, since = Decimal(1), None
+            steps = rows.get("phase_in") or []
+            if steps:
+                share = Decimal(0)
+                for step in steps:
+                    if step["from"] <= month.first_day:
+                        share, since = Decimal(str(step["share"])), step["from"]
+            limit = LargeHouseholdLimit(
+                from_child=int(rows["from_child"]),
+                count_order=rows["count_order"],
+                count_part_time=bool(rows["count_part_time"]),
+                single=_value(found, "reduction.single", rows["reduction"]["single"]),
+                couple=_value(found, "reduction.couple", rows["reduction"]["couple"]),
+                phase_in_share=share,
+                phase_in_from=since,
+                version=found,
+            )
+        return reference, ceiling, limit
 
     def _resolve(self, month: Month, guidelines: str | None) -> ParameterSet:
         children = self.table("riksnorm.children").version_for(month)
@@ -427,6 +831,7 @@ class ParameterStore:
             cost_types,
             rounding,
         ]
+        reference, ceiling, large_household = self._reform_2027(month, versions)
 
         local = None
         if guidelines is not None:
@@ -463,15 +868,16 @@ class ParameterStore:
         else:
             versions.append(price_base_version)
             price_base = _value(price_base_version, "amount", _rows(price_base_version)["amount"])
-        single, couple = _required_value(adults, "single"), _required_value(adults, "couple")
-        common_costs = {int(k): _required_value(common, str(k)) for k in _rows(common)}
+        single = _required_value(adults, "single", reference)
+        couple = _required_value(adults, "couple", reference)
+        common_costs = {int(k): _required_value(common, str(k), reference) for k in _rows(common)}
         if sorted(common_costs) != list(range(1, len(common_costs) + 1)) or len(common_costs) < 2:
             raise ParameterFileError(
                 f"{common.file}: raderna ska vara 1, 2, 3 … personer utan lucka"
             )
         return ParameterSet(
             month=month,
-            children_by_age=_age_bands(children),
+            children_by_age=_age_bands(children, reference),
             adult_single=single,
             adult_couple=couple,
             common_costs=common_costs,
@@ -511,6 +917,9 @@ class ParameterStore:
             ),
             _price_base_amount=price_base,
             _price_base_error=price_base_error,
+            reference_value=reference,
+            ceiling=ceiling,
+            large_household=large_household,
         )
 
 
