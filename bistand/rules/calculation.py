@@ -6,13 +6,14 @@ amount = round(max(need − counted income, 0))      (rounding: national.roundin
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from .costs import claimed_costs, find_cap, reasonable_cost
 from .errors import InputError
 from .household import APPLICANT, CHILD, OTHER, PARTNER, HouseholdMonth, parse_household
 from .income import income_lines
-from .money import ZERO, round_final
+from .money import ZERO, add, round_final, subtract
 from .norm import (
     age_in_month,
     check_child_age,
@@ -58,9 +59,7 @@ def calculate(household: HouseholdMonth, store: ParameterStore | None = None) ->
                 check_child_age(m, age, params)
                 lines.append(personal_costs_child(m, age, params))
     lines += common_household_costs(case_members, others, params)
-    norm = ZERO
-    for line in lines:
-        norm += line.amount
+    norm = add(*(line.amount for line in lines))
 
     # Skäliga kostnader, within the municipality's caps.
     flags: list[Flag] = []
@@ -80,13 +79,14 @@ def calculate(household: HouseholdMonth, store: ParameterStore | None = None) ->
     income = ZERO
     if household.incomes:
         by_id = {m.id: m for m in household.members}
+        exemption_used: dict[str, Decimal] = {}  # a child's prisbasbelopp used this month
         for item in household.incomes:
-            for line in income_lines(item, by_id[item.member], params):
+            for line in income_lines(item, by_id[item.member], params, exemption_used):
                 lines.append(line)
-                income += line.amount
+                income = add(income, line.amount)
 
-    need = norm + costs
-    before_rounding = need - income if need > income else ZERO
+    need = add(norm, costs)
+    before_rounding = subtract(need, income) if need > income else ZERO
     amount = round_final(before_rounding, params.rounding_quantum, params.rounding_mode)
 
     provisional = params.has_provisional and [

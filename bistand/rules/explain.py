@@ -34,8 +34,11 @@ _DETAIL_TEXT = {
     "received": "mottaget {}",
     "full_amount": "helt belopp {}",
     "household_amount": "hushållets belopp {}",
+    "table_amount": "tabellens belopp för 7 personer {}",
+    "each_person_above_table": "per person utöver sju {}",
     "net_salary": "nettolön {}",
     "earlier_this_year": "tidigare i år {}",
+    "exempt_used_this_month": "redan undantaget denna månad {}",
     "exempt_remaining": "kvar att undanta {}",
 }
 

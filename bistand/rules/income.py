@@ -23,8 +23,17 @@ def income_type(income: Income, params: ParameterSet) -> IncomeType:
 
 
 @rule("income_counted", SOL_NEEDS_TEST)
-def income_lines(income: Income, member: Member, params: ParameterSet) -> list[Line]:
-    """One income: counted in full, exempt by the catalogue, or reduced by a special rule."""
+def income_lines(
+    income: Income,
+    member: Member,
+    params: ParameterSet,
+    exemption_used: dict[str, Decimal] | None = None,
+) -> list[Line]:
+    """One income: counted in full, exempt by the catalogue, or reduced by a special rule.
+
+    ``exemption_used`` carries, across the month's income items, how much of each child's
+    prisbasbelopp the earlier items have used (``child_work_income``).
+    """
     kind = income_type(income, params)
     amount = income.amount
     if member.role == OTHER:
@@ -52,7 +61,8 @@ def income_lines(income: Income, member: Member, params: ParameterSet) -> list[L
         line.reference = kind.reference
         return [line]
     if kind.employment and member.role == CHILD:
-        return [child_work_income(income, kind, member, params)]
+        used = {} if exemption_used is None else exemption_used
+        return [child_work_income(income, kind, member, params, used)]
     lines = [Line(INCOME, income_lines, kind.label, amount, member.id)]
     if kind.employment and member.jobbstimulans and member.role in (APPLICANT, PARTNER):
         lines.append(jobbstimulans(amount, member, params))
@@ -89,23 +99,31 @@ def jobbstimulans(net_salary: Decimal, member: Member, params: ParameterSet) -> 
         -(net_salary * share.amount),
         member.id,
         share,
-        {"net_salary": net_salary, "share": share.amount},
+        {"net_salary": net_salary, "share": str(share.amount)},
     )
 
 
 @rule("child_work_income", SOL_CHILD_WORK_INCOME)
 def child_work_income(
-    income: Income, kind: IncomeType, member: Member, params: ParameterSet
+    income: Income,
+    kind: IncomeType,
+    member: Member,
+    params: ParameterSet,
+    exemption_used: dict[str, Decimal],
 ) -> Line:
     """A child's work income is not counted up to one prisbasbelopp per calendar year.
 
     ``earlier_work_income_this_year`` in the input is what the child has earned earlier in
     the year; only the part of this month's income above what remains of the
-    prisbasbelopp counts.
+    prisbasbelopp counts. The exemption is one per child: this month's work incomes use
+    it up in turn (``exemption_used``), so two salaries count as one of their sum.
     """
     pbb = params.price_base_amount()
-    remaining = max(pbb.amount - member.earlier_work_income_this_year, ZERO)
-    counted = max(income.amount - remaining, ZERO)
+    used = exemption_used.get(member.id, ZERO)
+    remaining = max(pbb.amount - member.earlier_work_income_this_year - used, ZERO)
+    exempt = min(income.amount, remaining)
+    exemption_used[member.id] = used + exempt
+    counted = income.amount - exempt
     return Line(
         INCOME,
         child_work_income,
@@ -116,6 +134,7 @@ def child_work_income(
         {
             "received": income.amount,
             "earlier_this_year": member.earlier_work_income_this_year,
+            **({"exempt_used_this_month": used} if used else {}),
             "exempt_remaining": remaining,
         },
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .errors import InputError
+from .errors import InputError, MissingParameterError
 from .household import CHILD, Member
-from .money import ONE
+from .money import Exact, share
 from .parameters import ParameterSet, Value, band_text
 from .rule import (
     SOF_LARGE_HOUSEHOLD,
@@ -33,11 +33,17 @@ def age_in_month(born: date, params: ParameterSet) -> int:
     return age if age > 0 else 0
 
 
-def presence(member: Member, params: ParameterSet) -> Decimal:
-    """Share of the month a child lives in the household: days / divisor, at most 1."""
-    if member.days is None:
-        return ONE
-    return min(Decimal(member.days) / params.days_divisor.amount, ONE)
+def part_time(member: Member, params: ParameterSet) -> bool:
+    """Whether a child lives in the household only part of the month.
+
+    ``days`` equal to (or above) the divisor is a whole month, exactly as no ``days``.
+    """
+    return member.days is not None and member.days < params.days_divisor.amount
+
+
+def for_days(amount: Exact, member: Member, params: ParameterSet) -> Exact:
+    """amount × days / divisor, exactly: kept as a fraction if it does not terminate."""
+    return share(amount, member.days or 0, params.days_divisor.amount)
 
 
 @rule("personal_costs_child", SOF_RIKSNORM, cites_parameter=True)
@@ -53,18 +59,20 @@ def personal_costs_child(member: Member, age: int, params: ParameterSet) -> Line
         if band.without_lunch is not None:
             value, label = band.without_lunch, band.label_without_lunch
         elif band.highest_age <= 6:
-            raise InputError(
-                f"{member.field}.lunch_away",
-                f"riksnormens tabell för {params.month} saknar belopp utan lunch för "
-                f"{band_text(band.lowest_age, band.highest_age)}",
+            raise MissingParameterError(
+                f"Det finns inget belopp i riksnorm.children (Riksnormen, personliga kostnader "
+                f"för barn och unga) för {params.month}: tabellen saknar beloppet utan lunch "
+                f"(lunch utanför hemmet fem dagar i veckan) för "
+                f"{band_text(band.lowest_age, band.highest_age)}, som {member.field} behöver. "
+                "Lägg in beloppet (se docs/rules.md); det räknas aldrig fram ur ett annat belopp."
             )
-    if member.days is None:
+    if not part_time(member, params):
         return Line(NORM, personal_costs_child, label, value.amount, member.id, value, {"age": age})
     return Line(
         NORM,
         part_time_child,
         f"{label}, {member.days} av {params.days_divisor.amount} dagar",
-        value.amount * presence(member, params),
+        for_days(value.amount, member, params),
         member.id,
         value,
         {
@@ -113,9 +121,12 @@ def personal_costs_adults(applicant: Member, partner: Member | None, params: Par
 
 @rule("common_costs_for_size", SOF_LARGE_HOUSEHOLD)
 def common_costs_for_size(persons: int, params: ParameterSet) -> tuple[Decimal, Value, int]:
-    """Common costs for a household of ``persons``: the table up to 7, then + (7 − 6) per person.
+    """Common costs for a household of ``persons``: the table up to 7, then a step per person.
 
-    Returns the amount, the table value it starts from and the number of persons above 7.
+    The step is the version's ``each_person_above_table`` where the table states it (2026:
+    190 kr), otherwise the difference between the amounts for 7 and 6 persons, as
+    SoF 12 kap. 3 § första stycket says. Returns the amount, the table value it starts
+    from and the number of persons above 7.
     """
     table = params.common_costs
     largest = params.common_costs_largest
@@ -123,8 +134,37 @@ def common_costs_for_size(persons: int, params: ParameterSet) -> tuple[Decimal, 
         value = table[persons]
         return value.amount, value, 0
     extra = persons - largest
-    step = table[largest].amount - table[largest - 1].amount
-    return table[largest].amount + extra * step, table[largest], extra
+    return table[largest].amount + extra * common_costs_step(params), table[largest], extra
+
+
+def common_costs_step(params: ParameterSet) -> Decimal:
+    """What each person above the table's largest household adds to the common costs."""
+    stated = stated_step(params)
+    if stated is not None:
+        return stated.amount
+    table, largest = params.common_costs, params.common_costs_largest
+    return table[largest].amount - table[largest - 1].amount
+
+
+def stated_step(params: ParameterSet) -> Value | None:
+    """The step as the common-costs version states it (``each_person_above_table``), if it does."""
+    for version in params.versions:
+        if version.table == "riksnorm.common_household_costs":
+            row = version.data.get("each_person_above_table")
+            if row is None:
+                return None
+            amount = row.get("amount") if isinstance(row, dict) else row
+            return Value(
+                amount=Decimal(str(amount)),
+                table=version.table,
+                key="each_person_above_table",
+                valid_from=version.valid_from.isoformat(),
+                status=row.get("status", version.status)
+                if isinstance(row, dict)
+                else version.status,
+                reference=version.reference,
+            )
+    return None
 
 
 @rule("common_household_costs", SOF_RIKSNORM, cites_parameter=True)
@@ -140,24 +180,25 @@ def common_household_costs(
     * Each child living part of the month adds the difference its membership makes,
       × days / divisor (``part_time_child``).
     """
-    part_time = [m for m in case_members if m.days is not None]
-    full = len(case_members) - len(part_time)
+    part_time_children = [m for m in case_members if part_time(m, params)]
+    full = len(case_members) - len(part_time_children)
     size = full + others  # the applicant lives in the household all month, so size >= 1
     amount, value, extra = common_costs_for_size(size, params)
     detail: dict[str, object] = {"persons": size}
     if extra:
         detail["persons_above_table"] = extra
         detail["table_amount"] = value.amount
+        detail["each_person_above_table"] = common_costs_step(params)
     if others:
         lines = [shared_household(amount, value, full, size, detail)]
     else:
         label = f"Gemensamma hushållskostnader, {_persons(size)}"
         rule_used = common_costs_for_size if extra else common_household_costs
         lines = [Line(NORM, rule_used, label, amount, None, value, detail)]
-    if not part_time:
+    if not part_time_children:
         return lines
-    part_time.sort(key=lambda m: m.id)
-    for i, child in enumerate(part_time, start=1):
+    part_time_children.sort(key=lambda m: m.id)
+    for i, child in enumerate(part_time_children, start=1):
         before, _, _ = common_costs_for_size(size + i - 1, params)
         after, value, _ = common_costs_for_size(size + i, params)
         lines.append(
@@ -166,7 +207,7 @@ def common_household_costs(
                 part_time_child,
                 f"Gemensamma hushållskostnader, tillskott för umgängesbarn, "
                 f"{child.days} av {params.days_divisor.amount} dagar",
-                (after - before) * presence(child, params),
+                for_days(after - before, child, params),
                 child.id,
                 value,
                 {
@@ -197,7 +238,7 @@ def shared_household(
         NORM,
         shared_household,
         f"Gemensamma hushållskostnader, andel {members}/{size} av hushållets {_persons(size)}",
-        amount * members / size,
+        share(amount, members, size),
         None,
         value,
         detail,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .money import decimal_str
+from .money import Exact, add, decimal_str, subtract
 from .parameters import Value
 
 TRACE_SCHEMA = "bistand.rules.trace"
@@ -52,7 +52,7 @@ class Line:
         section: str,
         rule: Any,
         label: str,
-        amount: Decimal,
+        amount: Exact,
         member: str | None = None,
         value: Value | None = None,
         detail: dict[str, Any] | None = None,
@@ -135,24 +135,25 @@ class Result:
     input: Any  # HouseholdMonth
     lines: list[Line]
     flags: list[Flag]
-    norm: Decimal
+    norm: Exact  # exact; a Fraction only when a part-time share does not terminate
     costs: Decimal
-    income: Decimal
-    before_rounding: Decimal
-    amount: Decimal
+    income: Exact
+    before_rounding: Exact
+    amount: Decimal  # the one rounded figure
     provisional: bool
     parameters: list[dict[str, Any]]
     rounding: dict[str, Any]
     engine_version: str
 
     @property
-    def need(self) -> Decimal:
-        return self.norm + self.costs
+    def need(self) -> Exact:
+        return add(self.norm, self.costs)
 
     @property
-    def surplus(self) -> Decimal:
+    def surplus(self) -> Exact:
         """Income above the need (överskott); 0 when there is a need."""
-        return max(self.income - self.need, Decimal(0))
+        need = self.need
+        return subtract(self.income, need) if self.income > need else Decimal(0)
 
     def totals(self) -> dict[str, str]:
         return {

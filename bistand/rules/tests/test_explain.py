@@ -50,7 +50,7 @@ def test_explanation_in_swedish_names_amounts_rules_and_sources():
 
 def test_explanation_marks_provisional_amounts():
     data = {
-        "month": "2026-02",
+        "month": "2023-02",
         "members": [
             {"id": "a", "role": "applicant", "born": "1990-01-01"},
             {"id": "c", "role": "child", "born": "2020-06-06"},

@@ -99,8 +99,31 @@ def test_month_without_riksnorm_is_an_error_not_the_nearest_year(month):
         calculate_json(broken("month", month))
 
 
-def test_lunch_away_without_amount_in_the_table_is_an_error():
+def test_lunch_away_without_amount_in_the_table_is_a_missing_parameter_not_bad_input():
     data = broken("month", "2023-06")
     data["members"][1]["lunch_away"] = True
-    with pytest.raises(InputError, match="utan lunch"):
+    with pytest.raises(MissingParameterError, match="utan lunch") as caught:
         calculate_json(data)
+    assert not isinstance(caught.value, InputError)
+    assert "riksnorm.children" in str(caught.value)
+
+
+def test_missing_price_base_amount_is_a_missing_parameter(tmp_path):
+    import shutil
+
+    import yaml
+
+    from bistand.rules.parameters import PACKAGE_PARAMETERS, ParameterStore
+
+    root = tmp_path / "parameters"
+    shutil.copytree(PACKAGE_PARAMETERS, root)
+    path = root / "national" / "price_base_amount.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["versions"] = [v for v in doc["versions"] if v["valid_from"].year != 2025]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    data = copy.deepcopy(GOOD)
+    data["members"][1]["born"] = "2008-01-01"
+    data["incomes"].append({"type": "salary", "member": "c", "amount": "500"})
+    with pytest.raises(MissingParameterError, match=r"national\.price_base_amount") as caught:
+        calculate_json(data, ParameterStore(root))
+    assert not isinstance(caught.value, InputError)

@@ -43,16 +43,66 @@ def test_riksnorm_years_shipped():
     assert {2023, 2025, 2026} <= years
 
 
-def test_2025_is_official_and_2026_children_are_provisional():
+def test_2025_and_2026_are_official_by_the_statute():
     store = default_store()
     p2025 = store.resolve(Month(2025, 9))
     assert not p2025.has_provisional
     p2026 = store.resolve(Month(2026, 2))
+    assert not p2026.has_provisional
     assert p2026.adult_single.amount + p2026.common_costs[1].amount == 5220
     assert p2026.adult_couple.amount + p2026.common_costs[2].amount == 8510
-    assert p2026.adult_single.status == "official" and p2026.common_costs[2].status == "official"
-    assert p2026.common_costs[3].status == "provisional"
-    assert all(band.full.status == "provisional" for band in p2026.children_by_age)
+    sfs = "Socialtjänstförordningen (2025:468) 12 kap. 2 § i lydelse enligt SFS 2025:1046"
+    values = [p2026.adult_single, p2026.adult_couple, *p2026.common_costs.values()]
+    for band in p2026.children_by_age:
+        values += [band.full] + ([band.without_lunch] if band.without_lunch else [])
+    assert all(v.status == "official" and v.reference == sfs for v in values)
+
+
+def test_2026_riksnorm_is_the_table_in_sfs_2025_1046():
+    p2026 = default_store().resolve(Month(2026, 1))
+    children = {
+        (band.lowest_age, band.highest_age): (
+            band.full.amount,
+            band.without_lunch.amount if band.without_lunch else None,
+        )
+        for band in p2026.children_by_age
+    }
+    assert children == {
+        (0, 0): (2740, 2560),
+        (1, 2): (3060, 2800),
+        (3, 3): (2720, 2500),
+        (4, 6): (3060, 2720),
+        (7, 10): (3820, None),
+        (11, 14): (4390, None),
+        (15, 18): (4960, None),
+        (19, 20): (5000, None),
+    }
+    assert (p2026.adult_single.amount, p2026.adult_couple.amount) == (3940, 7100)
+    assert [p2026.common_costs[n].amount for n in range(1, 8)] == [
+        1280,
+        1410,
+        1790,
+        2030,
+        2330,
+        2640,
+        2830,
+    ]
+
+
+def test_2026_states_each_person_above_seven_as_data_and_it_agrees_with_the_rule():
+    """SoF 12 kap. 3 § första stycket: each person above seven adds the 7 − 6 difference."""
+    from bistand.rules.norm import common_costs_for_size, stated_step
+
+    p2026 = default_store().resolve(Month(2026, 4))
+    step = stated_step(p2026)
+    assert step is not None and step.amount == 190 and step.status == "official"
+    assert step.amount == p2026.common_costs[7].amount - p2026.common_costs[6].amount
+    assert common_costs_for_size(8, p2026)[0] == 2830 + 190
+    assert common_costs_for_size(10, p2026)[0] == 2830 + 3 * 190
+    # 2025's table does not state it: the rule's difference applies (2 810 − 2 620 = 190)
+    p2025 = default_store().resolve(Month(2025, 4))
+    assert stated_step(p2025) is None
+    assert common_costs_for_size(9, p2025)[0] == 2810 + 2 * 190
 
 
 def test_2025_first_half_cites_the_old_forordning_and_second_half_the_new():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -102,8 +103,8 @@ class TestNorm:
         r = calculate_json(household(members=[*BASE["members"], child]))
         personal, increment = lines(r, "part_time_child")
         # 3 790 × 10/30 = 1 263,33…; (1 400 − 1 270) × 10/30 = 43,33…; nothing rounded until the end
-        assert personal.amount.quantize(Decimal("0.0001")) == Decimal("1263.3333")
-        assert increment.amount.quantize(Decimal("0.0001")) == Decimal("43.3333")
+        assert personal.amount == Fraction(3790, 3)
+        assert increment.amount == Fraction(130, 3)
         # 3 910 + 1 270 + 1 263,33… + 43,33… = 6 486,67 → 6 487
         assert r.amount == Decimal(6487)
 
@@ -122,6 +123,30 @@ class TestNorm:
             )
         )
         assert full.norm == days.norm
+
+    def test_a_whole_month_is_a_whole_month_when_others_share_the_household(self):
+        """days equal to the divisor is the same as no days, also with someone outside the case.
+
+        Sökande + barn + an adult outside the case: 3 persons, common costs 1 770, the case's
+        share 2/3 = 1 180. The child with "days": 30 used to count as a part-time addition to
+        the 2-person household instead: 1 400 / 2 + (1 770 − 1 400) = 1 070.
+        """
+        other = {"id": "x", "role": "other", "born": "1950-01-01"}
+        child = {"id": "c", "role": "child", "born": "2014-06-01"}
+        without_days = calculate_json(household(members=[*BASE["members"], child, other]))
+        with_days = calculate_json(
+            household(members=[*BASE["members"], {**child, "days": 30}, other])
+        )
+        assert without_days.norm == Decimal(3910 + 3790 + 1180)
+        assert with_days.norm == without_days.norm
+        assert with_days.amount == without_days.amount
+        assert not lines(with_days, "part_time_child")
+
+    def test_days_above_the_divisor_are_a_whole_month(self):
+        child = {"id": "c", "role": "child", "born": "2014-06-01"}
+        full = calculate_json(household(members=[*BASE["members"], child]))
+        more = calculate_json(household(members=[*BASE["members"], {**child, "days": 31}]))
+        assert more.norm == full.norm
 
 
 class TestCostsAndCaps:
@@ -191,6 +216,58 @@ class TestIncome:
             )
         )
         assert r.income == 0
+
+    def test_child_work_income_exemption_is_used_up_across_the_childs_incomes(self):
+        """Two salaries of 5 000 and 6 000 with 8 800 of the prisbasbelopp left: 2 200 counts.
+
+        December 2025, prisbasbelopp 58 800; earned 50 000 earlier in the year → 8 800 left.
+        The first salary uses 5 000 of it, the second the remaining 3 800: 6 000 − 3 800.
+        """
+        child = {
+            "id": "c",
+            "role": "child",
+            "born": "2008-01-01",
+            "earlier_work_income_this_year": "50000",
+        }
+        r = calculate_json(
+            household(
+                month="2025-12",
+                members=[*BASE["members"], child],
+                incomes=[
+                    {"type": "salary", "member": "c", "amount": "5000"},
+                    {"type": "salary", "member": "c", "amount": "6000"},
+                ],
+            )
+        )
+        first, second = lines(r, "child_work_income")
+        assert (first.amount, second.amount) == (0, 2200)
+        assert first.detail["exempt_remaining"] == 8800
+        assert second.detail["exempt_remaining"] == 3800
+        assert r.income == Decimal(2200)
+
+    def test_child_work_income_as_one_item_or_two_counts_the_same(self):
+        child = {
+            "id": "c",
+            "role": "child",
+            "born": "2008-01-01",
+            "earlier_work_income_this_year": "50000",
+        }
+        one = household(
+            month="2025-12",
+            members=[*BASE["members"], child],
+            incomes=[{"type": "salary", "member": "c", "amount": "11000"}],
+        )
+        two = household(
+            month="2025-12",
+            members=[*BASE["members"], child],
+            incomes=[
+                {"type": "salary", "member": "c", "amount": "6000"},
+                {"type": "other_taxable", "member": "a", "amount": "100"},
+                {"type": "salary", "member": "c", "amount": "5000"},
+            ],
+        )
+        assert calculate_json(one).income == Decimal(2200)
+        assert calculate_json(two).income == Decimal(2300)
 
     def test_child_work_income_rule_is_only_for_work_income(self):
         child = {"id": "c", "role": "child", "born": "2008-01-01"}
