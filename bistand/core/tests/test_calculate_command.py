@@ -73,7 +73,6 @@ ADULT = '{"id": "a", "role": "applicant", "born": "1990-01-01"}'
     [
         ("not json", "inte giltig JSON"),
         ('{"month": "2025-13", "members": []}', "month"),
-        ('{"month": "2024-05", "members": [' + ADULT + "]}", "inga värden"),
         ('{"month": "2025-04", "members": [{"id": "a", "role": "boss"}]}', "members[0].role"),
         (
             '{"month": "2025-04", "members": [' + ADULT + '], "costs": [{"type": "rent", '
@@ -86,6 +85,26 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(stdin, words):
     done = bistand("calculate", "-", stdin=stdin)
     assert done.returncode == 2
     assert words in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("stdin", "table"),
+    [
+        ('{"month": "2024-05", "members": [' + ADULT + "]}", "riksnorm.children"),
+        ('{"month": "2027-01", "members": [' + ADULT + "]}", "riksnorm."),
+        (
+            '{"month": "2023-05", "members": [' + ADULT + ', {"id": "c", "role": "child", '
+            '"born": "2020-01-01", "lunch_away": true}]}',
+            "utan lunch",
+        ),
+    ],
+)
+def test_missing_parameter_exits_3_saying_a_parameter_is_missing(stdin, table):
+    done = bistand("calculate", "-", stdin=stdin)
+    assert done.returncode == 3
+    assert "parameter saknas" in done.stderr and table in done.stderr
+    assert "fel i indata" not in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from bistand.rules import InputError, RulesError, calculate_json, explain
+from bistand.rules import (
+    InputError,
+    MissingParameterError,
+    RulesError,
+    calculate_json,
+    explain,
+)
+
+#: Exit statuses: bad input (the household document) and a missing parameter (the month's
+#: riksnorm or another table is not entered: an administrator's task, not the input's fault).
+EXIT_BAD_INPUT = 2
+EXIT_MISSING_PARAMETER = 3
 
 
 class Command(BaseCommand):
@@ -27,9 +38,9 @@ class Command(BaseCommand):
             help="skriv en förklaring på svenska i stället för JSON",
         )
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, status: int = EXIT_BAD_INPUT) -> None:
         self.stderr.write(f"bistand calculate: {message}")
-        sys.exit(2)
+        sys.exit(status)
 
     def handle(self, *args, **options):
         name = options["file"]
@@ -47,6 +58,8 @@ class Command(BaseCommand):
             result = calculate_json(data)
         except InputError as exc:
             self.fail(f"fel i indata: {exc.field or 'dokumentet'}: {exc.message}")
+        except MissingParameterError as exc:
+            self.fail(f"parameter saknas: {exc}", EXIT_MISSING_PARAMETER)
         except RulesError as exc:
             self.fail(str(exc))
         if options["explain"]:
