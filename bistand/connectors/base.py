@@ -121,6 +121,8 @@ def legal_basis_for(codes: list[str] | tuple[str, ...], sources: dict[str, Sourc
     suffix = f" § {REGULATION_2008_975}"
     for code in codes:
         basis = sources[code].legal_basis
+        if basis == SOCIAL_SERVICES_ACT:
+            continue  # the act already leads the text
         if basis.endswith(suffix):
             paragraph = basis[: -len(suffix)]
             if paragraph not in paragraphs:

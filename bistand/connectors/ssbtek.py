@@ -457,6 +457,13 @@ def _tns_raw(data: ET.Element) -> list:
     ]
 
 
+def _miv_raw(data: ET.Element) -> Any:
+    # The v10 MIV element (permit cases and decisions) is not mapped yet: its decision codes and
+    # how a citizen's "no case" is told apart from "no permit" must be checked against real
+    # answers first. Until then Migrationsverket is unknown through SSBTEK, never "no permit".
+    raise Unmapped("gav ett svar som Bistånd inte tolkar än (Migrationsverkets tillstånd)")
+
+
 def _b64(text: str) -> bytes:
     try:
         return base64.b64decode("".join(text.split()), validate=True)
@@ -472,4 +479,5 @@ RAW_EXTRACTORS: dict[str, Callable[[ET.Element], Any]] = {
     "SKV": _skv_raw,
     "AKASSA": _so_raw,
     "TS": _tns_raw,
+    "MIV": _miv_raw,
 }

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from bistand.rules.money import format_kr
+from bistand.rules.parameters import default_store
+from bistand.rules.period import Month
 
 ROLE_SV = {
     "applicant": "sökande",
@@ -32,6 +35,7 @@ SOURCE_SV = {
     "AKASSA": "arbetslöshetskassan",
     "TS": "Transportstyrelsen",
     "PM": "Pensionsmyndigheten",
+    "MIV": "Migrationsverket",
 }
 INCOME_SV = {
     "salary": "Lön",
@@ -87,9 +91,24 @@ class CheckInput:
     ]  # personnummer → source → {status, records, reason}
     threshold: Decimal
     adults: list[Person] = field(default_factory=list)
+    #: The month's values of ``national.reform_2027_checks`` (which of the 2027 reform's checks
+    #: apply, and the legal source each cites); read from the parameter files when not given.
+    reform: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.adults = [m for m in self.members if m.role in ("applicant", "partner")]
+        if self.reform is None:
+            self.reform = reform_values(self.month)
+
+
+REFORM_TABLE = "national.reform_2027_checks"
+#: Sources asked only for a check of the 2027 reform: not needed (nor flagged) before it applies.
+REFORM_SOURCES = {"MIV": "lawful_stay_check"}
+
+
+def reform_values(month: str) -> dict[str, Any]:
+    """The 2027 reform's checks in force in the month (a dated parameter, never a literal)."""
+    return dict(default_store().table(REFORM_TABLE).version_for(Month.parse(month)).data["values"])
 
 
 def _money(value: Any) -> Decimal:
@@ -133,6 +152,8 @@ def check_register_unknown(data: CheckInput) -> list[dict]:
     flags = []
     for member in data.adults:
         for source, answer in sorted(data.register.get(member.key, {}).items()):
+            if source in REFORM_SOURCES and not data.reform.get(REFORM_SOURCES[source]):
+                continue
             if answer["status"] != "ok":
                 flags.append(
                     flag(
@@ -412,6 +433,147 @@ def check_reported_changes(data: CheckInput) -> list[dict]:
     return [flag("CHANGES_REPORTED", "Sökande har beskrivit ändringar sedan förra månaden.")]
 
 
+def _rent(declared: dict[str, Any]) -> Decimal:
+    return sum(
+        (_money(c["amount"]) for c in declared.get("costs", []) if c.get("type") == "rent"),
+        Decimal(0),
+    )
+
+
+#: Why a sublet's consent is not on record, by the applicant's answer.
+CONSENT_MISSING_SV = {
+    "no": "sökande svarade att hyresvärden eller styrelsen inte har godkänt uthyrningen",
+    "dont_know": "sökande vet inte om hyresvärden eller styrelsen har godkänt uthyrningen",
+    None: "frågan om samtycke är inte besvarad",
+}
+
+
+def check_sublet_consent(data: CheckInput) -> list[dict]:
+    """From 2027 the rent of a second-hand let (andrahandsuthyrning) counts only with the
+    consent the let requires: the applicant's "ja" and the consent as an attachment."""
+    if not data.reform.get("sublet_consent_check"):
+        return []
+    housing = data.declared.get("housing") or {}
+    rent = _rent(data.declared)
+    if housing.get("type") != "sublet" or rent <= 0:
+        return []
+    answer = housing.get("sublet_consent")
+    attached = bool(housing.get("sublet_consent_attachment"))
+    if answer == "yes" and attached:
+        return []
+    why = (
+        "samtycket finns inte som bilaga"
+        if answer == "yes"
+        else CONSENT_MISSING_SV.get(answer, CONSENT_MISSING_SV[None])
+    )
+    return [
+        flag(
+            "SUBLET_WITHOUT_CONSENT",
+            f"Ansökan gäller hyra {format_kr(rent)} för en bostad i andra hand, men samtycke till "
+            f"andrahandsuthyrningen finns inte registrerat ({why}). Från 1 januari 2027 godtas "
+            "hyran bara med det samtycke som krävs, enligt reformen (prop. 2025/26:201). "
+            "Handläggaren utreder och beslutar; flaggan är inget avslag.",
+            rent=str(rent),
+            consent=answer or "",
+            attachment=attached,
+            legal_source=data.reform.get("sublet_consent_legal_source", ""),
+        )
+    ]
+
+
+def _covered(permits: list[dict], first: date, last: date) -> bool:
+    """Do the residence permits together cover every day from ``first`` to ``last``?"""
+    day = first
+    for permit in sorted(permits, key=lambda p: p["valid_from"]):
+        start = date.fromisoformat(permit["valid_from"])
+        end = date.fromisoformat(permit["valid_until"]) if permit.get("valid_until") else last
+        if start > day:
+            return False
+        if end >= day:
+            day = end + timedelta(days=1)
+        if day > last:
+            return True
+    return day > last
+
+
+def check_lawful_stay(data: CheckInput) -> list[dict]:
+    """From 2027 ekonomiskt bistånd is given only to persons staying lawfully in Sweden:
+    each adult's status at Migrationsverket for the month. A source that did not answer is
+    flagged by ``check_register_unknown`` (unknown), never read as "no permit"."""
+    if not data.reform.get("lawful_stay_check"):
+        return []
+    month = Month.parse(data.month)
+    first, last = month.first_day, month.last_day
+    legal = data.reform.get("lawful_stay_legal_source", "")
+    reform = (
+        "Från 1 januari 2027 ges ekonomiskt bistånd bara till den som vistas lagligt i Sverige, "
+        "enligt reformen (prop. 2025/26:201)."
+    )
+    flags = []
+    for member in data.adults:
+        answers = data.register.get(member.key)
+        if not answers:
+            continue  # no register was asked about this person (not a confirmed member)
+        answer = answers.get("MIV")
+        if answer is None:
+            flags.append(
+                flag(
+                    "REGISTER_UNKNOWN",
+                    f"Uppgifter från Migrationsverket saknas för {member.label}: registret "
+                    "tillfrågades inte. Okänt betyder inte att tillstånd saknas.",
+                    source="MIV",
+                    person=member.label,
+                    reason="tillfrågades inte",
+                )
+            )
+            continue
+        if answer["status"] != "ok":
+            continue  # unknown: check_register_unknown says so
+        record = next((r for r in answer["records"] if r.get("kind") == "residence"), None)
+        if record is None or record.get("basis") in ("swedish_citizen", "eu_right_of_residence"):
+            continue
+        residence = [
+            p
+            for p in record.get("permits", [])
+            if p.get("permit_type") in ("residence", "permanent_residence")
+        ]
+        if _covered(residence, first, last):
+            continue
+        ended = [
+            p["valid_until"]
+            for p in residence
+            if p.get("valid_until") and p["valid_until"] < last.isoformat()
+        ]
+        if ended:
+            until = max(ended)
+            flags.append(
+                flag(
+                    "RESIDENCE_PERMIT_EXPIRED",
+                    f"Enligt Migrationsverket gällde uppehållstillståndet för {member.label} "
+                    f"till och med {until}, och inget tillstånd gäller för hela {month}. "
+                    f"{reform} Handläggaren utreder, till exempel om en ansökan om förlängning "
+                    "lämnades in i tid, och beslutar; flaggan är inget avslag.",
+                    person=member.label,
+                    valid_until=until,
+                    legal_source=legal,
+                )
+            )
+        else:
+            flags.append(
+                flag(
+                    "RESIDENCE_PERMIT_MISSING",
+                    f"Migrationsverket har inget uppehållstillstånd för {member.label} som gäller "
+                    f"för {month}, och personen är inte registrerad som svensk medborgare eller "
+                    f"EU-medborgare med uppehållsrätt. {reform} Handläggaren utreder och "
+                    "beslutar; flaggan är inget avslag.",
+                    person=member.label,
+                    basis=record.get("basis", ""),
+                    legal_source=legal,
+                )
+            )
+    return flags
+
+
 CHECKS: tuple[Callable[[CheckInput], list[dict]], ...] = (
     check_register_unknown,
     check_incomes_against_register,
@@ -421,6 +583,8 @@ CHECKS: tuple[Callable[[CheckInput], list[dict]], ...] = (
     check_assets,
     check_other_needs,
     check_reported_changes,
+    check_sublet_consent,
+    check_lawful_stay,
 )
 
 #: Every flag code the robot can raise, with what it means (docs and tests use this list).
@@ -444,6 +608,9 @@ FLAG_CODES = {
     "CHANGES_REPORTED": "sökande har beskrivit ändringar",
     "COST_ABOVE_CAP": "kostnad över kommunens riktlinje",
     "PROVISIONAL_PARAMETER": "beräkningen använder preliminära belopp",
+    "SUBLET_WITHOUT_CONSENT": "hyra i andra hand utan registrerat samtycke (från 2027)",
+    "RESIDENCE_PERMIT_EXPIRED": "uppehållstillståndet har gått ut för månaden (från 2027)",
+    "RESIDENCE_PERMIT_MISSING": "uppehållstillstånd saknas för månaden (från 2027)",
 }
 
 

@@ -101,7 +101,32 @@ def profile(seed: int, personnummer: str) -> dict[str, Any]:
         p["pm"].append(("pension", kronor(3000, 14000)))
     if rng.random() < 0.02:
         p["pm"].append(("housing_allowance", kronor(1000, 6000)))
+
+    # Drawn last, so that adding it changed no one's earlier draws.
+    stay = rng.random()
+    p["residence"] = (
+        "swedish_citizen" if stay < 0.82 else "eu_right_of_residence" if stay < 0.86 else "permit"
+    )
+    p["permit_until"] = None
+    if p["residence"] == "permit" and rng.random() < 0.8:  # else permanent (PUT)
+        p["permit_until"] = date.fromordinal(date(2026, 1, 1).toordinal() + rng.randint(0, 1460))
     return p
+
+
+def residence_record(p: dict[str, Any]) -> dict:
+    """The synthetic person's residence record (a permit granted two years before it ends)."""
+    if p["residence"] != "permit":
+        return {"kind": "residence", "basis": p["residence"], "permits": []}
+    until = p["permit_until"]
+    permit = {
+        "permit_type": "residence" if until else "permanent_residence",
+        "decision_code": "BV",
+        "valid_from": (until.replace(year=until.year - 2) if until else date(2020, 3, 1))
+        .replace(day=1)
+        .isoformat(),
+        "valid_until": until.isoformat() if until else None,
+    }
+    return {"kind": "residence", "basis": "permit", "permits": [permit]}
 
 
 def _on(month: str, day: int) -> str:
@@ -173,6 +198,8 @@ def synthetic_records(seed: int, personnummer: str, month: str, code: str) -> li
         return [dict(vehicle) for vehicle in p["vehicles"]]
     if code == "PM":
         return [_payment(kind, amount, month, 18) for kind, amount in p["pm"]]
+    if code == "MIV":
+        return [residence_record(p)]
     raise ValueError(f"unknown source {code!r}")
 
 
@@ -182,7 +209,8 @@ def synthetic_raw(seed: int, personnummer: str, month: str, code: str) -> Any:
 
 def empty_records(seed: int, personnummer: str, code: str) -> list[dict]:
     """What a seeded person's register says when the seed gives nothing for a source: not a
-    job seeker, no payments, no vehicles, and registered alone at an address of their own."""
+    job seeker, no payments, no vehicles, registered alone at an address of their own, and a
+    Swedish citizen (no record at Migrationsverket; MIV's to_raw([]) says so)."""
     if code == "AF":
         return []  # AF's to_raw([]) is "not registered"
     if code == "SKV":

@@ -9,3 +9,4 @@ from . import skv  # noqa: F401
 from . import akassa  # noqa: F401
 from . import ts  # noqa: F401
 from . import pm  # noqa: F401
+from . import miv  # noqa: F401

@@ -209,7 +209,7 @@ def test_a_callers_mistake_raises(fast):
     with pytest.raises(ValueError, match="ÅÅÅÅ-MM"):
         gateway.fetch(PNR, "2025-4", ["AF"], PURPOSE)
     with pytest.raises(ValueError, match="unknown register source"):
-        gateway.fetch(PNR, MONTH, ["MIV"], PURPOSE)
+        gateway.fetch(PNR, MONTH, ["XYZ"], PURPOSE)
 
 
 def test_the_personnummer_is_never_logged_nor_in_a_url(fast, caplog):

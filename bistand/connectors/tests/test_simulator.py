@@ -141,7 +141,7 @@ def test_reset_and_clearing_faults(register_simulator):
     [
         {"personnummer": "19121212-1213", "month": MONTH, "sources": ["AF"]},
         {"personnummer": TEST_PERSONNUMMER[0], "month": "april", "sources": ["AF"]},
-        {"personnummer": TEST_PERSONNUMMER[0], "month": MONTH, "sources": ["MIV"]},
+        {"personnummer": TEST_PERSONNUMMER[0], "month": MONTH, "sources": ["XYZ"]},
         {"personnummer": TEST_PERSONNUMMER[0], "month": MONTH, "sources": []},
         {"personnummer": TEST_PERSONNUMMER[0], "month": MONTH, "sources": ["AF"], "purpose": ""},
     ],
@@ -169,11 +169,60 @@ def test_the_query_answers_each_source_with_its_own_status(register_simulator):
     assert answer["sources"]["FK"]["status"] == "error"
 
 
+def test_migrationsverket_is_served_over_http_and_kept_in_the_state_file(tmp_path):
+    number = TEST_PERSONNUMMER[0]
+    permit = {
+        "kind": "residence",
+        "basis": "permit",
+        "permits": [
+            {
+                "permit_type": "residence",
+                "decision_code": "BV",
+                "valid_from": "2025-01-01",
+                "valid_until": "2026-12-31",
+            }
+        ],
+    }
+    path = tmp_path / "simulator.json"
+    with SimulatorServer(port=0, seed=1, state_path=path) as server:
+        client = SimulatorClient(server.url)
+        client.put_person(number, "2027-01", records={"MIV": [permit]})
+        client.put_person(TEST_PERSONNUMMER[1], "2027-01", records={"AF": []})
+        body = {
+            "personnummer": number,
+            "month": "2027-01",
+            "sources": ["MIV"],
+            "purpose": PURPOSE,
+            "legal_basis": "15 kap. 10–12 §§ socialtjänstlagen (2025:400)",
+        }
+        raw = raw_query(server, body).json()["sources"]["MIV"]
+        assert raw["status"] == "ok"
+        assert raw["data"]["uppehallsstatus"] == "TILLSTAND"
+    persons = json.loads(path.read_text())["persons"]
+    assert any("MIV" in months.get("2027-01", {}) for months in persons.values())
+    with SimulatorServer(port=0, seed=1, state_path=path) as server:
+        answers = answers_from(server, numbers=TEST_PERSONNUMMER[:2], month="2027-01")
+    assert answers[number]["MIV"]["records"] == [permit]
+    # a seeded person the seed says nothing about at Migrationsverket is a Swedish citizen
+    assert answers[TEST_PERSONNUMMER[1]]["MIV"]["records"][0]["basis"] == "swedish_citizen"
+
+
+def test_migrationsverket_failing_is_unknown_never_no_permit(register_simulator, settings):
+    number = TEST_PERSONNUMMER[0]
+    register_simulator.add_fault(number, "error_500", source="MIV", times=5)
+    with SimulatorGateway(register_simulator.server.url, timeout=1.0, attempts=2) as gateway:
+        answers = gateway.fetch(number, "2027-01", ["SKV", "MIV"], PURPOSE)
+    assert answers["SKV"].status == "ok"
+    assert answers["MIV"].status == "unknown"
+    assert answers["MIV"].records == []
+    assert answers["MIV"].reason.startswith("Migrationsverket ")
+
+
 @pytest.mark.parametrize(
     "fault",
     [
         {"mode": "explode"},
-        {"mode": "timeout", "source": "MIV"},
+        {"mode": "timeout", "source": "XYZ"},
         {"mode": "timeout", "times": 0},
         {"mode": "slow", "delay": "long"},
     ],

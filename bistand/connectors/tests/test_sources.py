@@ -14,8 +14,8 @@ PNR = "191212121212"
 INCOME_TYPES = Path(__file__).parents[2] / "rules/parameters/national/income_types.yaml"
 
 
-def test_the_seven_sources_are_registered_in_display_order():
-    assert list(SOURCES) == ["AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM"]
+def test_the_eight_sources_are_registered_in_display_order():
+    assert list(SOURCES) == ["AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM", "MIV"]
     for code, plugin in SOURCES.items():
         assert plugin.code == code
         assert plugin.label_sv
@@ -35,8 +35,8 @@ def test_the_registry_refuses_a_second_plugin_for_the_same_code():
 
 
 def test_unknown_or_missing_source_codes_are_a_callers_mistake():
-    with pytest.raises(ValueError, match="unknown register source 'MIV'"):
-        SOURCES.check(["AF", "MIV"])
+    with pytest.raises(ValueError, match="unknown register source 'XYZ'"):
+        SOURCES.check(["AF", "XYZ"])
     with pytest.raises(ValueError):
         SOURCES.check([])
     with pytest.raises(ValueError):
@@ -50,6 +50,72 @@ def test_the_legal_basis_of_a_query_gathers_the_paragraphs_of_the_regulation():
         "15 kap. 10–12 §§ socialtjänstlagen (2025:400); 2, 3 och 5 §§ förordningen (2008:975) "
         "om uppgiftsskyldighet i vissa fall enligt socialtjänstlagen"
     )
+
+
+def test_migrationsverket_is_asked_under_the_act_alone():
+    assert legal_basis_for(["AF", "MIV"], SOURCES) == (
+        "15 kap. 10–12 §§ socialtjänstlagen (2025:400); 5 § förordningen (2008:975) "
+        "om uppgiftsskyldighet i vissa fall enligt socialtjänstlagen"
+    )
+    assert SOURCES["MIV"].legal_basis_status == "provisional"
+
+
+def test_miv_permits_with_their_validity():
+    raw = {
+        "uppehallsstatus": "TILLSTAND",
+        "tillstand": [
+            {
+                "typ": "UT",
+                "beslutskod": "BV",
+                "giltigFran": "2025-07-01",
+                "giltigTill": "2027-06-30",
+            },
+            {
+                "typ": "AT",
+                "beslutskod": "BV",
+                "giltigFran": "2025-07-01",
+                "giltigTill": "2027-06-30",
+            },
+        ],
+    }
+    assert SOURCES["MIV"].parse(raw) == [
+        {
+            "kind": "residence",
+            "basis": "permit",
+            "permits": [
+                {
+                    "permit_type": "residence",
+                    "decision_code": "BV",
+                    "valid_from": "2025-07-01",
+                    "valid_until": "2027-06-30",
+                },
+                {
+                    "permit_type": "work",
+                    "decision_code": "BV",
+                    "valid_from": "2025-07-01",
+                    "valid_until": "2027-06-30",
+                },
+            ],
+        }
+    ]
+    assert SOURCES["MIV"].to_raw(SOURCES["MIV"].parse(raw)) == raw
+
+
+@pytest.mark.parametrize(
+    ("status", "basis"),
+    [
+        ("SVENSK_MEDBORGARE", "swedish_citizen"),
+        ("EU_UPPEHALLSRATT", "eu_right_of_residence"),
+        ("SAKNAS", "none"),
+    ],
+)
+def test_miv_citizens_and_those_without_a_permit_have_no_permit_record(status, basis):
+    records = SOURCES["MIV"].parse({"uppehallsstatus": status, "tillstand": []})
+    assert records == [{"kind": "residence", "basis": basis, "permits": []}]
+
+
+def test_miv_nothing_seeded_is_a_swedish_citizen():
+    assert SOURCES["MIV"].parse(SOURCES["MIV"].to_raw([]))[0]["basis"] == "swedish_citizen"
 
 
 def test_af_registered_job_seeker():
@@ -243,6 +309,44 @@ def test_ts_vehicles():
         ("TS", [{"regnr": "ABC123", "fabrikat": "Volvo", "fordonsar": "tolv", "fordonsslag": "X"}]),
         ("TS", "<<trasigt svar>>"),
         ("PM", [{"forman": "FK:BOB", "belopp": "1", "utbetalningsdatum": "2025-04-25"}]),
+        ("MIV", []),
+        ("MIV", {"tillstand": []}),
+        ("MIV", {"uppehallsstatus": "KANSKE", "tillstand": []}),
+        ("MIV", {"uppehallsstatus": "TILLSTAND", "tillstand": []}),
+        (
+            "MIV",
+            {
+                "uppehallsstatus": "SVENSK_MEDBORGARE",
+                "tillstand": [
+                    {"typ": "UT", "giltigFran": "2025-01-01", "giltigTill": "2026-01-01"}
+                ],
+            },
+        ),
+        (
+            "MIV",
+            {
+                "uppehallsstatus": "TILLSTAND",
+                "tillstand": [{"typ": "UT", "giltigFran": "2025-01-01", "giltigTill": None}],
+            },
+        ),
+        (
+            "MIV",
+            {
+                "uppehallsstatus": "TILLSTAND",
+                "tillstand": [
+                    {"typ": "XX", "giltigFran": "2025-01-01", "giltigTill": "2026-01-01"}
+                ],
+            },
+        ),
+        (
+            "MIV",
+            {
+                "uppehallsstatus": "TILLSTAND",
+                "tillstand": [
+                    {"typ": "UT", "giltigFran": "2026-01-01", "giltigTill": "2025-01-01"}
+                ],
+            },
+        ),
     ],
 )
 def test_payloads_a_plugin_does_not_understand_are_refused(code, raw):

@@ -78,7 +78,9 @@ def test_the_recorded_response_gives_these_answers():
         "AKASSA": "ok",
         "TS": "ok",
         "PM": "ok",
+        "MIV": "unknown",  # not in the recorded answer, and not mapped yet: never "no permit"
     }
+    assert answers["MIV"].reason == "Migrationsverket fanns inte med i SSBTEK:s svar"
     assert answers["AF"].records == [
         {
             "kind": "registration",
@@ -151,6 +153,17 @@ def test_an_error_element_makes_that_source_unknown_and_only_that():
         "Transportstyrelsen svarade med ett fel i SSBTEK (källa SSBT, felkod TIMEOUT)"
     )
     assert answers["AF"].status == answers["FK"].status == "ok"
+
+
+def test_a_migrationsverket_answer_is_unknown_until_it_is_mapped():
+    answer = b"<ssbt:MIV><ssbt:data><ssbt:resultat>OK</ssbt:resultat></ssbt:data></ssbt:MIV>"
+    xml = RESPONSE.replace(b"</ssbt:TNS>", b"</ssbt:TNS>" + answer)
+    answers = SsbtekGateway(CONFIG).parse_response(xml, ["MIV", "TS"])
+    assert answers["MIV"].status == "unknown"
+    assert answers["MIV"].reason == (
+        "Migrationsverket gav ett svar som Bistånd inte tolkar än (Migrationsverkets tillstånd)"
+    )
+    assert answers["TS"].status == "ok"
 
 
 def test_a_missing_base_service_is_unknown():

@@ -223,3 +223,185 @@ def test_every_flag_code_is_documented(code):
         encoding="utf-8"
     )
     assert code in text
+
+
+# --------------------------------------------------------------------------- the 2027 reform
+
+
+def check_month(month, declared=None, register=None):
+    declared = declared or copy.deepcopy(DECLARED)
+    members = [
+        Person(m["personnummer"], m["role"], f"{m['role']} {m['personnummer'][:8]}-****")
+        for m in declared["members"]
+    ]
+    return run_checks(
+        CheckInput(
+            month=month,
+            kind="repeat",
+            members=members,
+            declared=declared,
+            previous=copy.deepcopy(declared),
+            register=register or registers_with_miv(),
+            threshold=Decimal("0.12"),
+        )
+    )
+
+
+def residence(basis, *permits):
+    return {
+        "status": "ok",
+        "reason": "",
+        "records": [{"kind": "residence", "basis": basis, "permits": list(permits)}],
+    }
+
+
+def permit(valid_from, valid_until, permit_type="residence"):
+    return {
+        "permit_type": permit_type,
+        "decision_code": "BV",
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def registers_with_miv(miv_a=None, miv_b=None):
+    register = registers()
+    register[A]["MIV"] = miv_a or residence("swedish_citizen")
+    register[B]["MIV"] = miv_b or residence("eu_right_of_residence")
+    return register
+
+
+def sublet(consent=None, attachment=False):
+    declared = copy.deepcopy(DECLARED)
+    declared["housing"] = {"type": "sublet", "rooms": 2}
+    if consent is not None:
+        declared["housing"]["sublet_consent"] = consent
+    if attachment:
+        declared["housing"]["sublet_consent_attachment"] = True
+    return declared
+
+
+@pytest.mark.parametrize(
+    ("consent", "attachment", "why"),
+    [
+        ("no", False, "sökande svarade att hyresvärden eller styrelsen inte har godkänt"),
+        ("dont_know", True, "sökande vet inte om hyresvärden"),
+        ("yes", False, "samtycket finns inte som bilaga"),
+        (None, False, "frågan om samtycke är inte besvarad"),
+    ],
+)
+def test_sublet_rent_without_recorded_consent_is_flagged_from_2027(consent, attachment, why):
+    flags = check_month("2027-01", declared=sublet(consent, attachment))
+    assert codes(flags) == ["SUBLET_WITHOUT_CONSENT"]
+    (flagged,) = flags
+    assert "6 000 kr" in flagged["message"].replace("\u00a0", " ")
+    assert why in flagged["message"]
+    assert "enligt reformen (prop. 2025/26:201)" in flagged["message"]
+    assert "prop. 2025/26:201" in flagged["evidence"]["legal_source"]
+
+
+def test_sublet_rent_is_not_flagged_in_2026():
+    assert check_month("2026-12", declared=sublet("no")) == []
+
+
+def test_sublet_with_consent_and_its_attachment_or_a_first_hand_lease_is_not_flagged():
+    assert check_month("2027-01", declared=sublet("yes", attachment=True)) == []
+    first_hand = copy.deepcopy(DECLARED)
+    first_hand["housing"] = {"type": "rent"}
+    assert check_month("2027-01", declared=first_hand) == []
+    no_rent = sublet("no")
+    no_rent["costs"] = [c for c in no_rent["costs"] if c["type"] != "rent"]
+    assert check_month("2027-01", declared=no_rent) == []
+
+
+def test_citizens_eu_citizens_and_a_valid_permit_are_lawful_stay():
+    assert check_month("2027-01") == []
+    covering = residence("permit", permit("2025-07-01", "2027-06-30"))
+    assert check_month("2027-01", register=registers_with_miv(miv_a=covering)) == []
+    permanent = residence("permit", permit("2019-03-01", None, "permanent_residence"))
+    assert check_month("2027-01", register=registers_with_miv(miv_a=permanent)) == []
+    # a renewed permit that takes over the day after the old one ends leaves no gap
+    renewed = residence(
+        "permit", permit("2025-01-01", "2027-01-14"), permit("2027-01-15", "2029-01-14")
+    )
+    assert check_month("2027-01", register=registers_with_miv(miv_a=renewed)) == []
+
+
+def test_an_expired_permit_is_flagged_from_2027_and_not_in_2026():
+    expired = residence(
+        "permit", permit("2024-12-01", "2026-11-30"), permit("2024-12-01", "2028-01-01", "work")
+    )
+    register = registers_with_miv(miv_a=expired)
+    flags = check_month("2027-01", register=register)
+    assert codes(flags) == ["RESIDENCE_PERMIT_EXPIRED"]
+    assert flags[0]["evidence"]["valid_until"] == "2026-11-30"
+    assert "till och med 2026-11-30" in flags[0]["message"]
+    assert "applicant 19850201-****" in flags[0]["message"]
+    assert "vistas lagligt" in flags[0]["message"]
+    assert "prop. 2025/26:201" in flags[0]["evidence"]["legal_source"]
+    assert check_month("2026-12", register=register) == []
+
+
+def test_a_permit_that_ends_during_the_month_is_expired_for_the_month():
+    ends = residence("permit", permit("2025-02-01", "2027-02-10"))
+    flags = check_month("2027-02", register=registers_with_miv(miv_b=ends))
+    assert codes(flags) == ["RESIDENCE_PERMIT_EXPIRED"]
+    assert "partner" in flags[0]["message"]
+
+
+def test_a_missing_permit_is_flagged_from_2027():
+    register = registers_with_miv(miv_a=residence("none"))
+    flags = check_month("2027-01", register=register)
+    assert codes(flags) == ["RESIDENCE_PERMIT_MISSING"]
+    assert "inget uppehållstillstånd" in flags[0]["message"]
+    # a permit that begins only after the month is no permit for the month either
+    later = residence("permit", permit("2027-03-01", "2029-02-28"))
+    assert codes(check_month("2027-01", register=registers_with_miv(miv_a=later))) == [
+        "RESIDENCE_PERMIT_MISSING"
+    ]
+    assert check_month("2026-06", register=register) == []
+
+
+def test_migrationsverket_not_answering_is_unknown_never_no_permit():
+    unknown = {
+        "status": "unknown",
+        "records": [],
+        "reason": "Migrationsverket svarade inte inom 2 s efter 3 försök",
+    }
+    register = registers_with_miv(miv_a=unknown)
+    flags = check_month("2027-01", register=register)
+    assert codes(flags) == ["REGISTER_UNKNOWN"]
+    assert "Migrationsverket" in flags[0]["message"]
+    assert "svarade inte inom 2 s" in flags[0]["message"]
+    # before the reform Migrationsverket's answer is not used, so not knowing it is no flag
+    assert check_month("2026-12", register=register) == []
+
+
+def test_migrationsverket_not_asked_is_unknown_from_2027():
+    register = registers()  # as fetched before the source existed
+    flags = check_month("2027-01", register=register)
+    assert codes(flags) == ["REGISTER_UNKNOWN", "REGISTER_UNKNOWN"]
+    assert all(f["evidence"]["source"] == "MIV" for f in flags)
+    assert check_month("2026-12", register=register) == []
+
+
+def test_the_reform_start_is_a_dated_parameter():
+    from bistand.robot.checks import reform_values
+
+    assert reform_values("2026-12")["lawful_stay_check"] is False
+    assert reform_values("2027-01")["lawful_stay_check"] is True
+    assert reform_values("2027-01")["sublet_consent_check"] is True
+    # the check follows the values it is given, not a date in the code
+    declared = sublet("no")
+    members = [Person(m["personnummer"], m["role"], m["role"]) for m in declared["members"]]
+    data = CheckInput(
+        month="2026-05",
+        kind="first",
+        members=members,
+        declared=declared,
+        previous=None,
+        register=registers_with_miv(),
+        threshold=Decimal("0.12"),
+        reform={"sublet_consent_check": True, "lawful_stay_check": False},
+    )
+    assert codes(run_checks(data)) == ["SUBLET_WITHOUT_CONSENT"]
