@@ -23,6 +23,8 @@ Everything that differs between machines comes from the environment:
   ``var/static`` (``var/`` is private to the server's user: see docs/operations.md).
 - ``BISTAND_CSP_FORM_ACTION``: more origins that forms may be sent to (comma-separated), see
   "Security headers" below.
+- ``BISTAND_PARAMETER_LEAD_DAYS``: how many days before 1 January administrators are warned
+  that next year's riksnorm is missing; default 31 (from 1 December).
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "bistand.followup",
     "bistand.letters",
     "bistand.staff",
+    "bistand.parameters",
     "bistand.workspace",
     "bistand.eservice",
     "bistand.api",
@@ -128,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bistand.eservice.context.applicant",
+                "bistand.parameters.context.parameter_warnings",
             ],
         },
     },
@@ -187,6 +191,10 @@ REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
 # The robot: an application stuck "under automatisk handläggning" longer than this (a worker
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
+
+# Parameter readiness (bistand/parameters): from this many days before 1 January, the
+# administrators' pages and the worker's log warn when next year's riksnorm is not entered.
+PARAMETER_LEAD_DAYS = int(os.environ.get("BISTAND_PARAMETER_LEAD_DAYS", "31"))
 
 
 # --- Staff login ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("bistand.staff.urls")),
     path("handlaggning/", include("bistand.workspace.urls")),
+    path("parametrar/", include("bistand.parameters.urls")),
     path("api/", include("bistand.api.urls")),
     path("mina-sidor/", include("bistand.eservice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language form

@@ -22,6 +22,7 @@ from .norm import (
     personal_costs_child,
 )
 from .parameters import PROVISIONAL, ParameterStore, default_store
+from .reform import bidragstak, large_household_limit
 from .rule import SOL_NEEDS_TEST, rule
 from .trace import PROVISIONAL_PARAMETER, Flag, Line, Result
 
@@ -59,6 +60,7 @@ def calculate(household: HouseholdMonth, store: ParameterStore | None = None) ->
                 check_child_age(m, age, params)
                 lines.append(personal_costs_child(m, age, params))
     lines += common_household_costs(case_members, others, params)
+    lines += large_household_limit(case_members, lines, partner is not None, params)  # 2027
     norm = add(*(line.amount for line in lines))
 
     # Skäliga kostnader, within the municipality's caps.
@@ -85,6 +87,7 @@ def calculate(household: HouseholdMonth, store: ParameterStore | None = None) ->
                 lines.append(line)
                 income = add(income, line.amount)
 
+    costs = add(costs, bidragstak(norm, income, lines, params))  # from 2027; else 0
     need = add(norm, costs)
     before_rounding = subtract(need, income) if need > income else ZERO
     amount = round_final(before_rounding, params.rounding_quantum, params.rounding_mode)

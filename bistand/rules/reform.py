@@ -19,6 +19,7 @@ The reduction is applied to the child's personal costs as the riksnorm lines com
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from .household import CHILD, Member
 from .money import format_kr
@@ -67,7 +68,7 @@ def large_household_limit(
                 NORM,
                 large_household_limit,
                 f"Begränsning för stora hushåll, barn nummer {place}",
-                -(line.amount * share),
+                _exact(-Fraction(line.amount) * Fraction(share)),
                 child.id,
                 value,
                 {
@@ -97,34 +98,33 @@ def bidragstak(norm: Decimal, income: Decimal, lines: list[Line], params: Parame
     labels = {
         params.cost_labels[t]: t for t in ceiling.costs_outside_ceiling if t in params.cost_labels
     }
-    costs = Decimal(0)
-    outside = Decimal(0)
+    costs = outside = Fraction(0)
     for line in lines:
         if line.section == COSTS:
-            costs += line.amount
+            costs += Fraction(line.amount)
             if _cost_type(line.label, labels) is not None:
-                outside += line.amount
-    limit = ceiling.norm_factor.amount * norm + outside
-    need = norm + costs
-    capped = need if ceiling.limits == "need" else max(need - income, Decimal(0))
+                outside += Fraction(line.amount)
+    limit = Fraction(ceiling.norm_factor.amount) * Fraction(norm) + outside
+    need = Fraction(norm) + costs
+    capped = need if ceiling.limits == "need" else max(need - Fraction(income), Fraction(0))
     if capped <= limit:
         return Decimal(0)
-    reduction = limit - capped
+    reduction = _exact(limit - capped)
     lines.append(
         Line(
             COSTS,
             bidragstak,
-            f"Begränsning till bidragstaket {format_kr(limit)}",
+            f"Begränsning till bidragstaket {format_kr(_exact(limit))}",
             reduction,
             None,
             ceiling.norm_factor,
             {
-                "ceiling": limit,
+                "ceiling": _exact(limit),
                 "norm": norm,
                 "norm_factor": ceiling.norm_factor.amount,
-                "costs_outside_ceiling": outside,
+                "costs_outside_ceiling": _exact(outside),
                 "limits": "behovet" if ceiling.limits == "need" else "beloppet efter inkomster",
-                "above_ceiling": -reduction,
+                "above_ceiling": _exact(capped - limit),
             },
         )
     )
@@ -137,3 +137,17 @@ def _cost_type(label: str, labels: dict[str, str]) -> str | None:
     if found is None and " (" in label:
         found = labels.get(label.split(" (", 1)[0])
     return found
+
+
+def _exact(value: Fraction) -> Decimal | Fraction:
+    """A Decimal when the fraction terminates (the usual case), else the fraction itself, so
+    that the one rounding at the end is exact (as the rest of the engine keeps amounts)."""
+    denominator, twos, fives = value.denominator, 0, 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    if denominator != 1:
+        return value
+    digits = max(twos, fives)
+    return Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "parameters"
+
+urlpatterns = [
+    path("hjalp/", views.help_text, name="help"),
+]
