@@ -213,3 +213,39 @@ def test_each_demo_staff_member_can_log_in_with_demo(settings, client, username)
     call_command("demo")
     assert log_in(client, username, "demo")
     assert client.get("/api/v1/cases/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demos_clean_2026_families_are_decided_without_the_provisional_flag(
+    settings, register_simulator, django_capture_on_commit_callbacks
+):
+    """The 2026 riksnorm is official (SFS 2025:1046): the robot decides a family with children
+    in December 2026 when nothing else is flagged, and no proposal says "preliminärt"."""
+    import time_machine
+
+    from bistand.cases.models import Application
+    from bistand.decisions.models import Proposal
+    from bistand.robot import pipeline
+
+    settings.DEBUG = True
+    with time_machine.travel("2026-12-06 09:00 +01:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=False):
+            call_command("demo")
+        applications = list(Application.objects.filter(month="2026-12", state="submitted"))
+        assert len(applications) == 25
+        outcomes = {a.pk: pipeline.process(a.pk) for a in applications}
+    proposals = list(Proposal.objects.filter(application__month="2026-12"))
+    assert len(proposals) == 25
+    for proposal in proposals:
+        assert "PROVISIONAL_PARAMETER" not in proposal.flag_codes
+        assert "PROVISIONAL_PARAMETER" not in [r["code"] for r in proposal.route_reasons]
+        assert not proposal.calculation.provisional
+    with_children = [
+        p
+        for p in proposals
+        if any(m["role"] == "child" for m in p.calculation.trace["input"]["members"])
+    ]
+    decided = [p for p in with_children if outcomes[p.application_id] == "decided"]
+    assert decided, "no clean family with children was decided by the robot"
+    for proposal in decided:
+        assert not proposal.route_reasons

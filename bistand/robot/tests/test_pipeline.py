@@ -107,7 +107,23 @@ def test_other_needs_always_go_to_a_caseworker(world):
     assert proposal.route == "caseworker" and "OTHER_NEEDS" in proposal.flag_codes
 
 
-def test_a_provisional_parameter_always_goes_to_a_caseworker(world):
+def test_a_provisional_parameter_always_goes_to_a_caseworker(world, tmp_path, monkeypatch):
+    # A table version not yet checked against the SFS text (as 2026's children's amounts were
+    # until SFS 2025:1046 was entered): here 2026's, marked provisional in a copy.
+    import shutil
+
+    import yaml
+
+    from bistand.rules.parameters import PACKAGE_PARAMETERS, ParameterStore
+
+    root = tmp_path / "parameters"
+    shutil.copytree(PACKAGE_PARAMETERS, root)
+    path = root / "riksnorm" / "children.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["versions"][-1]["status"] = "provisional"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    store = ParameterStore(root)
+    monkeypatch.setattr("bistand.rules.calculation.default_store", lambda: store)
     world.put_registers(month="2026-02")
     application = world.submit(month="2026-02", kind="repeat")
     pipeline.process(application.pk)
@@ -115,6 +131,17 @@ def test_a_provisional_parameter_always_goes_to_a_caseworker(world):
     assert proposal.route == "caseworker"
     assert "PROVISIONAL_PARAMETER" in [r["code"] for r in proposal.route_reasons]
     assert proposal.calculation.provisional
+
+
+def test_the_2026_riksnorm_is_official_so_a_2026_family_is_not_flagged_provisional(world):
+    """SFS 2025:1046 gives the whole 2026 table: a couple with a child is no longer held back."""
+    world.put_registers(month="2026-02")
+    application = world.submit(month="2026-02", kind="repeat")
+    pipeline.process(application.pk)
+    proposal = Proposal.objects.get(application=application)
+    assert "PROVISIONAL_PARAMETER" not in proposal.flag_codes
+    assert "PROVISIONAL_PARAMETER" not in [r["code"] for r in proposal.route_reasons]
+    assert not proposal.calculation.provisional
 
 
 def test_income_differing_from_the_register_is_flagged_with_evidence(world):

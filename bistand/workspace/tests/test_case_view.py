@@ -151,7 +151,8 @@ def test_case_view_queries_are_bounded(client, world, ready, django_assert_max_n
 
 def test_provisional_amounts_are_named_as_the_calculation_names_them():
     """The rules engine cites its tables ("riksnorm.children 15-18"); the caseworker reads the
-    calculation's own lines and amounts."""
+    calculation's own lines and amounts. (2023's table is provisional: copied from a secondary
+    source; 2026's is official since SFS 2025:1046.)"""
     from types import SimpleNamespace
 
     from bistand.rules import calculate_json
@@ -159,10 +160,10 @@ def test_provisional_amounts_are_named_as_the_calculation_names_them():
 
     result = calculate_json(
         {
-            "month": "2026-04",
+            "month": "2023-04",
             "members": [
                 {"id": "a", "role": "applicant", "born": "1980-01-01"},
-                {"id": "c1", "role": "child", "born": "2009-06-01"},
+                {"id": "c1", "role": "child", "born": "2006-06-01"},
             ],
         }
     )
@@ -171,7 +172,7 @@ def test_provisional_amounts_are_named_as_the_calculation_names_them():
     assert "riksnorm.children 15-18" in flag["evidence"]["parameters"]
     proposal = SimpleNamespace(flags=[flag], calculation=SimpleNamespace(trace=document))
 
-    [view] = caseview.flags(proposal, "2026-04")
+    [view] = caseview.flags(proposal, "2023-04")
     assert view.label == "Preliminärt belopp"
     assert "riksnorm." not in view.message
     [(label, value)] = view.evidence
