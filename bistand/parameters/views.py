@@ -10,7 +10,7 @@ from bistand.staff.access import profile
 
 RULES_DOC = settings.BASE_DIR / "docs" / "rules.md"
 #: The sections of docs/rules.md an administrator needs (headings, as written there).
-HELP_SECTIONS = ("## 3. Parameters", "## 7. ")
+HELP_SECTIONS = ("## 3. Parameters", "## 7. ", "## 8. ")
 
 
 def help_sections(text: str) -> str:

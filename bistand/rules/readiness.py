@@ -31,7 +31,7 @@ STATUS_SV = {
     NOT_NEEDED: "behövs inte denna månad",
 }
 #: Where an administrator reads how to enter the values (served as text at /parametrar/hjalp/).
-HOW_TO = "docs/rules.md, avsnitt 3 (Entering next year's riksnorm) och 7 (2027)"
+HOW_TO = "docs/rules.md, avsnitt 3 (Entering next year's riksnorm), 7 (2027) och 8"
 DEFAULT_LEAD_DAYS = 31
 
 
