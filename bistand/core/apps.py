@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 
 
@@ -14,7 +16,5 @@ class CoreConfig(AppConfig):
 
         from .private import private_dir
 
-        try:
+        with contextlib.suppress(OSError):
             private_dir(settings.FILE_UPLOAD_TEMP_DIR)
-        except OSError:
-            pass
