@@ -207,12 +207,35 @@ HOUSING_TYPES = [
 ]
 
 
+SUBLET_CONSENT_ANSWERS = [
+    ("yes", _("Ja")),
+    ("no", _("Nej")),
+    ("dont_know", _("Vet inte")),
+]
+
+
 class HousingForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Hur bor du?"),
         choices=HOUSING_TYPES,
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj hur du bor.")},
+    )
+    # Asked of a second-hand tenant: from January 2027 the rent of a second-hand let counts only
+    # with the consent the let requires (the 2027 reform, prop. 2025/26:201).
+    sublet_consent = forms.ChoiceField(
+        label=_(
+            "Om du hyr i andra hand: har hyresvärden eller bostadsrättsföreningens styrelse "
+            "godkänt andrahandsuthyrningen?"
+        ),
+        help_text=_(
+            "Ett tillstånd från hyresnämnden räknas också. Lägg till samtycket som bilaga i "
+            "steget Bilagor (Samtycke till andrahandsuthyrning). Från januari 2027 räknas hyran "
+            "för en bostad i andra hand bara när uthyrningen är godkänd."
+        ),
+        choices=SUBLET_CONSENT_ANSWERS,
+        widget=forms.RadioSelect,
+        required=False,
     )
     rooms = forms.IntegerField(
         label=_("Antal rum (utom kök)"), min_value=0, max_value=20, required=False
@@ -233,6 +256,11 @@ class HousingForm(forms.Form):
             and "rent" not in self.errors
         ):
             self.add_error("rent", _("Skriv vad du betalar för bostaden per månad."))
+        if data.get("type") == "sublet" and not data.get("sublet_consent"):
+            self.add_error(
+                "sublet_consent",
+                _("Svara om hyresvärden eller styrelsen har godkänt andrahandsuthyrningen."),
+            )
         return data
 
     def to_data(self, costs: list[dict]) -> dict:
@@ -243,6 +271,8 @@ class HousingForm(forms.Form):
         housing = {"type": data["type"]}
         if data.get("rooms") is not None:
             housing["rooms"] = data["rooms"]
+        if data["type"] == "sublet":
+            housing["sublet_consent"] = data["sublet_consent"]
         return {"housing": housing, "costs": others}
 
 

@@ -148,6 +148,7 @@ class AttachmentKind(models.TextChoices):
     INCOME = "income", _("Lönebesked eller annat inkomstbesked")
     COST = "cost", _("Kvitto eller faktura")
     MEDICAL = "medical", _("Läkarintyg")
+    SUBLET_CONSENT = "sublet", _("Samtycke till andrahandsuthyrning")
     OTHER = "other", _("Annat")
 
 

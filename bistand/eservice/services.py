@@ -334,6 +334,26 @@ def for_robot(data: dict[str, Any]) -> dict[str, Any]:
     return declared
 
 
+def with_sublet_consent_attachment(declared: dict[str, Any], draft: Draft) -> dict[str, Any]:
+    """A second-hand tenant's ``housing`` gets ``sublet_consent_attachment``: is the consent to
+    the let on file, as an attachment of this application or of an earlier one in the case? The
+    robot reads it (``check_sublet_consent``); other housing keeps neither sublet key."""
+    from .models import Attachment, AttachmentKind
+
+    if "housing" not in declared:
+        return declared
+    housing = dict(declared["housing"] or {})
+    if housing.get("type") != "sublet":
+        housing.pop("sublet_consent", None)
+        housing.pop("sublet_consent_attachment", None)
+    else:
+        consent = Attachment.objects.filter(kind=AttachmentKind.SUBLET_CONSENT)
+        housing["sublet_consent_attachment"] = consent.filter(draft=draft).exists() or (
+            draft.case_id is not None and consent.filter(application__case=draft.case_id).exists()
+        )
+    return {**declared, "housing": housing}
+
+
 def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
     """The writer signs: the draft becomes the application. With a partner in the household
     it waits for the partner's signature; otherwise it is submitted. Idempotent: a second
@@ -344,7 +364,7 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
         raise EserviceError(_("Bara den som skrev ansökan kan skriva under den här."))
     if missing_steps(draft):
         raise EserviceError(_("Några steg är inte ifyllda än."))
-    declared = for_robot(draft.data)
+    declared = with_sublet_consent_attachment(for_robot(draft.data), draft)
     try:
         validate_for_robot(declared)
     except ValidationError as exc:

@@ -166,6 +166,12 @@ def test_the_draft_is_saved_at_each_step_and_resumed(client, solo):
         ("planering", {}, "af_registered", "Svara ja eller nej"),
         ("boende", {"rent": "5000"}, "type", "Välj hur du bor"),
         (
+            "boende",
+            {"type": "sublet", "rent": "5000"},
+            "sublet_consent",
+            "Svara om hyresvärden eller styrelsen har godkänt andrahandsuthyrningen",
+        ),
+        (
             "hushall",
             {"new_personnummer": "19850412-0000", "new_role": "child"},
             "new_personnummer",
@@ -452,3 +458,65 @@ def test_a_wrong_or_too_large_file_is_refused_with_a_message(
     page = upload(client, solo, content).content.decode()
     assert message in page
     assert not Attachment.objects.exists()
+
+
+# --------------------------------------------------------------------------- second-hand let
+
+
+def test_a_second_hand_tenant_is_asked_about_the_landlords_consent(client, solo):
+    page = client.get(f"/mina-sidor/ansok/{solo.pk}/boende/").content.decode()
+    assert "Om du hyr i andra hand: har hyresvärden" in page
+    assert "Samtycke till andrahandsuthyrning" in page  # the hint names the attachment kind
+    response = client.post(
+        f"/mina-sidor/ansok/{solo.pk}/boende/",
+        {"type": "sublet", "sublet_consent": "dont_know", "rooms": "1", "rent": "7 400"},
+    )
+    assert response.status_code == 302
+    solo.refresh_from_db()
+    assert solo.data["housing"] == {"type": "sublet", "rooms": 1, "sublet_consent": "dont_know"}
+    page = client.get(f"/mina-sidor/ansok/{solo.pk}/boende/").content.decode()
+    assert 'value="dont_know" checked' in page  # the answer is kept when coming back
+
+
+def test_the_consent_answer_is_not_kept_for_a_first_hand_lease(client, solo):
+    client.post(
+        f"/mina-sidor/ansok/{solo.pk}/boende/",
+        {"type": "rent", "sublet_consent": "no", "rent": "7 400"},
+    )
+    solo.refresh_from_db()
+    assert solo.data["housing"] == {"type": "rent"}
+
+
+def test_the_consent_and_its_attachment_are_recorded_when_signing(client, solo, attachment_root):
+    complete(solo, housing={"type": "sublet", "rooms": 1, "sublet_consent": "yes"})
+    review = client.get(f"/mina-sidor/ansok/{solo.pk}/granska/").content.decode()
+    assert "Hyresvärden eller styrelsen har godkänt andrahandsuthyrningen" in review
+    assert "Hyr i andra hand" in review
+    response = client.post(
+        f"/mina-sidor/ansok/{solo.pk}/bilagor/",
+        {"upload": "", "kind": "sublet", "file": SimpleUploadedFile("samtycke.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    assert Attachment.objects.get().get_kind_display() == "Samtycke till andrahandsuthyrning"
+    application = services.sign(solo, get_or_create_person(SOLO), login_now())
+    assert application.declared["housing"] == {
+        "type": "sublet",
+        "rooms": 1,
+        "sublet_consent": "yes",
+        "sublet_consent_attachment": True,
+    }
+
+
+def test_without_the_attachment_the_consent_is_recorded_as_not_attached(solo):
+    complete(solo, housing={"type": "sublet", "sublet_consent": "yes"})
+    application = services.sign(solo, get_or_create_person(SOLO), login_now())
+    assert application.declared["housing"]["sublet_consent_attachment"] is False
+    from bistand.eservice.views.summary import summary
+
+    rows = dict(
+        next(s for s in summary(application.declared, application.month) if s["step"] == "boende")[
+            "rows"
+        ]
+    )
+    assert rows["Samtycket finns som bilaga"] == "Nej"
+    assert rows["Hyresvärden eller styrelsen har godkänt andrahandsuthyrningen"] == "Ja"

@@ -157,7 +157,13 @@ def _build(request, draft: Draft, step: str):
         rent = next((c["amount"] for c in data.get("costs", []) if c.get("type") == "rent"), "")
         housing = data.get("housing", {})
         return forms.HousingForm(
-            post, initial={"type": housing.get("type"), "rooms": housing.get("rooms"), "rent": rent}
+            post,
+            initial={
+                "type": housing.get("type"),
+                "sublet_consent": housing.get("sublet_consent"),
+                "rooms": housing.get("rooms"),
+                "rent": rent,
+            },
         )
     if step == Step.INCOMES:
         rows = [

@@ -51,6 +51,21 @@ def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
     housing_rows = []
     if housing.get("type"):
         housing_rows.append((_("Boende"), str(housing_types.get(housing["type"], housing["type"]))))
+    if housing.get("type") == "sublet" and housing.get("sublet_consent"):
+        answers = dict(forms.SUBLET_CONSENT_ANSWERS)
+        housing_rows.append(
+            (
+                _("Hyresvärden eller styrelsen har godkänt andrahandsuthyrningen"),
+                str(answers.get(housing["sublet_consent"], housing["sublet_consent"])),
+            )
+        )
+    if housing.get("type") == "sublet" and "sublet_consent_attachment" in housing:
+        housing_rows.append(
+            (
+                _("Samtycket finns som bilaga"),
+                _("Ja") if housing["sublet_consent_attachment"] else _("Nej"),
+            )
+        )
     if housing.get("rooms") is not None:
         housing_rows.append((_("Antal rum"), str(housing["rooms"])))
     cost_labels = forms.cost_type_labels(month)
