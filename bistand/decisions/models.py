@@ -97,8 +97,13 @@ class Proposal(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="proposal"
     )
-    calculation = models.ForeignKey(CalculationSnapshot, on_delete=models.PROTECT)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # Empty when the robot could not calculate (bistand/robot/handover.py): the proposal then
+    # has no outcome and no amount, only the flag that says why; it cannot be decided as it
+    # stands, only asked for completion or calculated again.
+    calculation = models.ForeignKey(
+        CalculationSnapshot, on_delete=models.PROTECT, null=True, blank=True
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     amount_ore = models.BigIntegerField()
     route = models.CharField(max_length=12, choices=Route.choices)
     route_reasons = models.JSONField(
@@ -128,6 +133,11 @@ class Proposal(models.Model):
     @property
     def flag_codes(self) -> list[str]:
         return [flag["code"] for flag in self.flags]
+
+    @property
+    def calculated(self) -> bool:
+        """False when the robot handed the application over without a calculation."""
+        return self.calculation_id is not None
 
 
 class Decision(models.Model):

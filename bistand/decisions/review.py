@@ -129,6 +129,11 @@ def _lock_ready(proposal: Proposal, seen_calculation_id: int | None) -> Applicat
     if application.state != State.PROPOSAL_READY:
         raise _already_handled(application)
     proposal.refresh_from_db()
+    if proposal.calculation_id is None:
+        raise ReviewError(
+            "Förslaget har ingen beräkning: roboten kunde inte beräkna ansökan (se flaggan). "
+            "Begär komplettering, eller tryck Beräkna igen när orsaken är åtgärdad."
+        )
     if seen_calculation_id is not None and proposal.calculation_id != int(seen_calculation_id):
         raise ProposalChanged(
             "Beslutsförslaget har ändrats sedan du öppnade det. Läs om sidan och pröva det "
@@ -305,6 +310,11 @@ def adjust(
     _require_decider(user, application)
     reason = _text(motivering_text, "en motivering till ändringen")
     before = proposal.calculation
+    if before is None:
+        raise ReviewError(
+            "Förslaget har ingen beräkning att ändra: roboten kunde inte beräkna ansökan (se "
+            "flaggan). Tryck Beräkna igen när orsaken är åtgärdad."
+        )
     data = before.trace["input"]
     members = {m["id"] for m in data["members"]}
     change = _change(kind, data, fields, members)

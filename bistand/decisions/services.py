@@ -48,6 +48,7 @@ ROUTE_REASONS = {
         "Nämnden har inte delegerat beslutet till den automatiserade beslutsfunktionen."
     ),
     "REFUSAL": "Förslaget är avslag, och automatiserade avslag är inte påslagna.",
+    "ROBOT_STOPPED": "Roboten kunde inte göra klart beslutsförslaget; se flaggan.",
 }
 
 
@@ -126,17 +127,20 @@ def motivering(trace: dict[str, Any], outcome: str) -> str:
 
 def create_proposal(
     application: Application,
-    calculation: CalculationSnapshot,
+    calculation: CalculationSnapshot | None,
     routing: Routing,
     flags: list[dict],
     actor: str,
 ) -> Proposal:
     """The application's proposal: new, or the earlier one replaced (a second round after a
-    completion request); the old one stays in the proposal's history."""
+    completion request); the old one stays in the proposal's history.
+
+    ``calculation`` None: the robot could not calculate (bistand/robot/handover.py); the
+    proposal has no outcome or amount, only its flags."""
     fields = {
         "calculation": calculation,
         "outcome": routing.outcome,
-        "amount_ore": calculation.amount_ore,
+        "amount_ore": calculation.amount_ore if calculation is not None else 0,
         "route": routing.route,
         "route_reasons": routing.reasons,
         "flags": flags,

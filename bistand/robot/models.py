@@ -38,3 +38,38 @@ class RegisterFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.status}"
+
+
+class RobotFailure(models.Model):
+    """A run of the robot that did not finish: what failed, where, and what came of it.
+
+    The technical detail for whoever mends it; never a personnummer (``handover.scrub``).
+    Counted per round to bound the retries (``handover.attempts_in_round``).
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="robot_failures"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    worker = models.CharField(max_length=120, blank=True)
+    stage = models.CharField(max_length=20)
+    kind = models.CharField(
+        max_length=20,
+        choices=[
+            ("missing_parameter", "belopp saknas för månaden"),
+            ("calculation", "beräkningsfel"),
+            ("configuration", "felinställning"),
+            ("unexpected", "oväntat fel"),
+            ("interrupted", "avbruten körning"),
+        ],
+    )
+    detail = models.CharField(max_length=500)
+    where = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "robotfel"
+        verbose_name_plural = "robotfel"
+        indexes = [models.Index(fields=["application", "at"], name="robot_failure_app_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.stage})"

@@ -41,6 +41,7 @@ from bistand.rules import calculate_json
 from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
 
+from . import handover
 from .checks import CheckInput, Person, run_checks
 from .models import RegisterFetch
 
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 ROBOT = Actor.system("robot")
 AUTOMATED = Actor.system(f"automated-decision:{decisions.AUTOMATED_FUNCTION_VERSION}")
 ADULT_ROLES = ("applicant", "partner")
-SOURCES = ("AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM")
+SOURCES = ("AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM", "MIV")
 REGISTER_LEGAL_BASIS = "Socialtjänstlagen (2025:400) 15 kap. 10–12 §§, förordning (2008:975)"
 ROLE_IDS = {"applicant": "a", "partner": "b", "child": "c", "other": "x"}
 
@@ -98,13 +99,22 @@ def claim(application_id: int) -> tuple[Application, bool] | None:
             )
             if taken != 1:
                 return None
+            # No lease: a retry after a recorded failure, or "Beräkna igen" (robot.handover);
+            # a lease that ran out: the run before died without a word, which counts as a try.
+            interrupted = application.robot_lease_until is not None
+            if interrupted:
+                handover.record_interrupted(application, worker_id())
             record(
                 "robot.resumed",
                 actor=ROBOT,
                 case_id=application.case_id,
                 subject=f"application:{application.pk}",
-                data={"worker": worker_id(), "reason": "föregående körning avbröts"},
+                data={
+                    "worker": worker_id(),
+                    "reason": "föregående körning avbröts" if interrupted else "nytt försök",
+                },
             )
+        application.robot_worker = worker_id()
         return application, True
     return None
 
@@ -298,11 +308,34 @@ def _label(role: str, personnummer: str) -> str:
 
 
 def process(application_id: int) -> str:
-    """Process one application. Returns what happened, for the task result."""
+    """Process one application. Returns what happened, for the task result.
+
+    A run that fails is never left hanging (robot/handover.py): it is retried a bounded
+    number of times, or handed to a caseworker with a flag that says what to do. Only
+    ``BaseException``s that are not ``Exception`` (a worker being stopped) pass through."""
     claimed = claim(application_id)
     if claimed is None:
         return "skipped"
     application, resumed = claimed
+    if resumed and handover.attempts_in_round(application) >= handover.max_attempts():
+        failure = handover.Failure(
+            "unexpected", "okänt", "körningen avbröts för många gånger", permanent=True
+        )
+        return handover.hand_over(application, failure, None)
+    stage = Stage()
+    try:
+        return _run(application, resumed, stage)
+    except Exception as exc:  # every failure ends with a person, never a hang
+        return handover.failed(application, exc, stage.name, worker_id())
+
+
+class Stage:
+    """Where the run is, for the failure record."""
+
+    name = "start"
+
+
+def _run(application: Application, resumed: bool, stage: Stage) -> str:
     case = application.case
     declared = application.declared
     # The registers of the adults the application declares and who are confirmed members of
@@ -311,7 +344,9 @@ def process(application_id: int) -> str:
     confirmed = confirmed_adults(application)
     adults = [adult.person for adult in confirmed]
     applicant = confirmed[0].person if confirmed else None
+    stage.name = "registers"
     register = fetch_register_data(application, adults, resumed=resumed)
+    stage.name = "checks"
 
     month = Month.parse(application.month)
     threshold = Decimal(
@@ -339,7 +374,9 @@ def process(application_id: int) -> str:
             threshold=threshold,
         )
     )
+    stage.name = "calculation"
     result = calculate_json(rules_input(application, case.municipality.guidelines or None))
+    stage.name = "proposal"
     flags += [flag.to_json() for flag in result.flags]
     policy = DecisionPolicy.objects.filter(municipality_id=case.municipality_id).first()
     routing = decisions.route(application, result, flags, policy)

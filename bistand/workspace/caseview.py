@@ -16,7 +16,7 @@ from bistand.cases import personnummer as pnr
 from bistand.cases.models import CONFIRMED, Application, State
 from bistand.decisions import review
 from bistand.decisions.models import Decision, Proposal
-from bistand.robot.checks import INCOME_SOURCE, SOURCE_SV
+from bistand.robot.checks import INCOME_SOURCE, SOURCE_SV, residence_sv
 from bistand.robot.models import RegisterFetch
 from bistand.robot.pipeline import previous_declared
 from bistand.rules.explain import month_sv
@@ -53,6 +53,13 @@ EVIDENCE_LABELS = {
     "reference": "Källa för riktlinjen",
     "label": "Kostnad",
     "parameters": "Tabeller",
+    "stage": "Steg",
+    "month": "Månad",
+    "consent": "Svar om samtycke",
+    "attachment": "Samtycket som bilaga",
+    "valid_until": "Tillståndet gällde till och med",
+    "residence": "Enligt Migrationsverket",
+    "legal_source": "Rättskälla",
 }
 MONEY_EVIDENCE = {
     "register",
@@ -186,6 +193,8 @@ def _facts(record: dict[str, Any], incomes: dict[str, str]) -> str:
             f"Fordon: {record.get('vehicle_type', 'fordon')} {record.get('make', '')} "
             f"årsmodell {record.get('model_year', 'okänd')}"
         ).replace("  ", " ")
+    if kind == "residence":
+        return residence_sv(record)
     return str(kind or "uppgift")
 
 
@@ -256,7 +265,7 @@ def registers(
         if role not in ADULT_ROLES:
             continue
         sources = []
-        for code in ("SKV", "FK", "AF", "AKASSA", "CSN", "PM", "TS"):
+        for code in ("SKV", "FK", "AF", "AKASSA", "CSN", "PM", "TS", "MIV"):
             fetch = by_person.get(person, {}).get(code)
             name = SOURCE_SV.get(code, code)
             if fetch is None:

@@ -23,6 +23,8 @@ from bistand.cases import personnummer as pnr
 from bistand.cases.models import Application, ApplicationKind, State
 from bistand.decisions.models import ControlOutcome, StickprovControl
 from bistand.payments.models import PaymentOrder
+from bistand.robot.checks import REFORM_FLAG_LABELS
+from bistand.robot.handover import FLAG_LABELS as HANDOVER_FLAG_LABELS
 from bistand.staff import access
 
 #: The 24-hour goal ("Beslut i morgon"): amber from 16 hours, red from 24.
@@ -58,6 +60,14 @@ QUEUES = (
         "Flaggade",
         "Beslutsförslag där roboten har flaggat något att pröva.",
         Q(state=State.PROPOSAL_READY, flagged=True),
+    ),
+    Queue(
+        "kunde-inte-beraknas",
+        "Kunde inte beräknas",
+        "Ansökningar som roboten inte kunde beräkna: flaggan säger vad som saknas och vad som "
+        "ska göras (robot/handover.py).",
+        # A proposal without a calculation (the robot handed the application over).
+        Q(state=State.PROPOSAL_READY, proposal__isnull=False, proposal__calculation__isnull=True),
     ),
     Queue(
         "nya",
@@ -115,6 +125,8 @@ FLAG_LABELS = {
     "CHANGES_REPORTED": "Ändringar angivna i fritext",
     "COST_ABOVE_CAP": "Kostnad över riktlinjen",
     "PROVISIONAL_PARAMETER": "Preliminärt belopp",
+    **HANDOVER_FLAG_LABELS,
+    **REFORM_FLAG_LABELS,
 }
 
 SORTS = {

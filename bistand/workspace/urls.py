@@ -17,6 +17,7 @@ urlpatterns = [
     path("ansokan/<int:pk>/avsla/", views.refuse, name="refuse"),
     path("ansokan/<int:pk>/komplettering/", views.request_completion, name="completion"),
     path("ansokan/<int:pk>/journal/", views.journal, name="journal"),
+    path("ansokan/<int:pk>/berakna-igen/", views.recalculate, name="recalculate"),
     path("ansokan/<int:pk>/meddelande/", applicant.message, name="message"),
     path("ansokan/<int:pk>/bilaga/<int:attachment_pk>/", applicant.attachment, name="attachment"),
     path("ansokan/<int:pk>/ta/", views.take, name="take"),

@@ -29,6 +29,7 @@ from bistand.audit.services import Actor, record
 from bistand.cases.models import Application, State, Unit
 from bistand.decisions import review
 from bistand.decisions.models import Decision, Proposal, StickprovControl
+from bistand.robot import handover
 from bistand.robot.models import RegisterFetch
 from bistand.rules.explain import month_sv
 from bistand.rules.money import AmountError, parse_amount
@@ -175,7 +176,9 @@ class Choices:
 
 
 def _choices(application: Application, proposal) -> Choices:
-    trace_input = proposal.calculation.trace["input"] if proposal else {"incomes": []}
+    trace_input = (
+        proposal.calculation.trace["input"] if proposal and proposal.calculated else {"incomes": []}
+    )
     members = review.member_choices(application)
     names = dict(members)
     income_types = review.known_income_types(application.month)
@@ -271,7 +274,9 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
         "clock": queues.clock(application.submitted_at),
         "proposal": proposal,
         "flags": caseview.flags(proposal, application.month),
-        "calculation": caseview.calculation(proposal.calculation) if proposal else None,
+        "calculation": caseview.calculation(proposal.calculation)
+        if proposal and proposal.calculated
+        else None,
         "members": caseview.household(application),
         "income_rows": income_rows,
         "register_people": register_people,
@@ -312,6 +317,13 @@ def _case_page(request, pk: int, *, bound: dict | None = None, status: int = 200
         "is_open": application.state in queues.OPEN_STATES,
         "can_act": can_decide
         and proposal is not None
+        and proposal.calculated
+        and application.state == State.PROPOSAL_READY,
+        # The robot could not calculate: no decision as it stands, but completion and
+        # "Beräkna igen" (bistand/robot/handover.py).
+        "can_recalculate": can_decide
+        and proposal is not None
+        and not proposal.calculated
         and application.state == State.PROPOSAL_READY,
         "four_eyes_limit": getattr(
             getattr(case.municipality, "policy", None), "four_eyes_limit_ore", None
@@ -534,6 +546,22 @@ def request_completion(request, pk: int):
     if isinstance(result, HttpResponse):
         return result
     messages.success(request, "Begäran om komplettering är skickad till den sökande.")
+    return redirect("workspace:application", pk=pk)
+
+
+@require_POST
+@staff_view
+def recalculate(request, pk: int):
+    """ "Beräkna igen": back to the robot, for a proposal the robot could not calculate."""
+    application = _for_action(request, pk)
+    try:
+        handover.recalculate(
+            application, actor=Actor.user(request.user), reason="handläggaren: beräkna igen"
+        )
+    except handover.NotStopped as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Ansökan är skickad till roboten för att beräknas igen.")
     return redirect("workspace:application", pk=pk)
 
 

@@ -63,6 +63,7 @@ def test_what_lands_in_which_queue(client, world, mixed):
     assert counts == {
         "att-besluta": 3,  # ready, clean, first (south is not anna's; completion waits)
         "flaggade": 1 + bool(proposal_of(mixed["first"]).flags),
+        "kunde-inte-beraknas": 0,
         "nya": 1,
         "komplettering": 1,
         "utan-konto": 0,

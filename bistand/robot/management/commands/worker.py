@@ -9,7 +9,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
-from bistand.robot import recovery
+from bistand.parameters.services import log_warnings_daily
+from bistand.robot import handover, recovery
 from bistand.robot.pipeline import worker_id
 
 #: How often the worker reminds partners who have not signed and withdraws expired ones, and
@@ -57,9 +58,15 @@ class Command(BaseCommand):
                         f"medsökande: {done['reminded']} påminda, {done['expired']} ansökningar "
                         "återkallade (ingen underskrift i tid)"
                     )
+                again = handover.requeue_where_parameters_exist()
+                if again:
+                    self.stdout.write(
+                        f"beräknar {again} ansökningar igen: beloppen för månaden är inlagda"
+                    )
                 stale = remove_stale_uploads()
                 if stale:
                     self.stdout.write(f"tog bort {len(stale)} överblivna uppladdningsfiler")
+                log_warnings_daily()  # e.g. next year's riksnorm not entered (once a day)
             worker.run()  # batch mode: returns when the queue is empty
             if not worker.running:
                 break
