@@ -67,6 +67,29 @@ INCOME_SOURCE = {
 }
 
 
+PERMIT_SV = {
+    "residence": "Uppehållstillstånd",
+    "permanent_residence": "Permanent uppehållstillstånd",
+    "work": "Arbetstillstånd",
+}
+
+
+def residence_sv(record: dict[str, Any]) -> str:
+    """Migrationsverket's residence record in a caseworker's words: "svensk medborgare",
+    "EU-medborgare med uppehållsrätt", "Uppehållstillstånd 2025-07-01 – 2027-06-30", "saknas"."""
+    basis = record.get("basis")
+    if basis == "swedish_citizen":
+        return "Svensk medborgare (inget tillstånd behövs)"
+    if basis == "eu_right_of_residence":
+        return "EU-medborgare med uppehållsrätt"
+    permits = [
+        f"{PERMIT_SV.get(p.get('permit_type'), 'Tillstånd')} {p.get('valid_from')} – "
+        f"{p.get('valid_until') or 'tills vidare'}"
+        for p in record.get("permits", [])
+    ]
+    return "; ".join(permits) if permits else "Uppehållstillstånd saknas"
+
+
 def flag(code: str, message: str, **evidence: Any) -> dict[str, Any]:
     return {"code": code, "message": message, "evidence": evidence}
 
@@ -102,6 +125,12 @@ class CheckInput:
 
 
 REFORM_TABLE = "national.reform_2027_checks"
+#: Queue and case-view names of the 2027 reform's flags.
+REFORM_FLAG_LABELS = {
+    "SUBLET_WITHOUT_CONSENT": "Andrahandshyra utan samtycke",
+    "RESIDENCE_PERMIT_EXPIRED": "Uppehållstillstånd har gått ut",
+    "RESIDENCE_PERMIT_MISSING": "Uppehållstillstånd saknas",
+}
 #: Sources asked only for a check of the 2027 reform: not needed (nor flagged) before it applies.
 REFORM_SOURCES = {"MIV": "lawful_stay_check"}
 
@@ -440,6 +469,7 @@ def _rent(declared: dict[str, Any]) -> Decimal:
     )
 
 
+CONSENT_SV = {"yes": "ja", "no": "nej", "dont_know": "vet inte"}
 #: Why a sublet's consent is not on record, by the applicant's answer.
 CONSENT_MISSING_SV = {
     "no": "sökande svarade att hyresvärden eller styrelsen inte har godkänt uthyrningen",
@@ -473,9 +503,9 @@ def check_sublet_consent(data: CheckInput) -> list[dict]:
             f"andrahandsuthyrningen finns inte registrerat ({why}). Från 1 januari 2027 godtas "
             "hyran bara med det samtycke som krävs, enligt reformen (prop. 2025/26:201). "
             "Handläggaren utreder och beslutar; flaggan är inget avslag.",
-            rent=str(rent),
-            consent=answer or "",
-            attachment=attached,
+            amount=str(rent),
+            consent=CONSENT_SV.get(answer, "inte besvarad"),
+            attachment="ja" if attached else "nej",
             legal_source=data.reform.get("sublet_consent_legal_source", ""),
         )
     ]
@@ -555,6 +585,7 @@ def check_lawful_stay(data: CheckInput) -> list[dict]:
                     "lämnades in i tid, och beslutar; flaggan är inget avslag.",
                     person=member.label,
                     valid_until=until,
+                    residence=residence_sv(record),
                     legal_source=legal,
                 )
             )
@@ -567,7 +598,7 @@ def check_lawful_stay(data: CheckInput) -> list[dict]:
                     f"EU-medborgare med uppehållsrätt. {reform} Handläggaren utreder och "
                     "beslutar; flaggan är inget avslag.",
                     person=member.label,
-                    basis=record.get("basis", ""),
+                    residence=residence_sv(record),
                     legal_source=legal,
                 )
             )

@@ -33,21 +33,9 @@ def _days(days: int) -> str:
     return ngettext("%(days)s dag per månad", "%(days)s dagar per månad", days) % {"days": days}
 
 
-def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
-    """``me``: the personnummer of who is reading, named even where the applicant typed it."""
-    members = data.get("members", [])
-    names = forms.known_names(members, me=me)
-    roles = {"applicant": _("Sökande"), "partner": _("Medsökande"), "child": _("Barn")}
-    household = [
-        (
-            roles.get(m["role"], _("Annan person")),
-            forms.describe(m["personnummer"], names)
-            + (" – " + _days(m["days"]) if m.get("days") else ""),
-        )
-        for m in members
-    ]
+def housing_summary(housing: dict) -> list[tuple[str, str]]:
+    """The Boende answers as (label, value) rows; the caseworker's case view uses them too."""
     housing_types = dict(forms.HOUSING_TYPES)
-    housing = data.get("housing", {})
     housing_rows = []
     if housing.get("type"):
         housing_rows.append((_("Boende"), str(housing_types.get(housing["type"], housing["type"]))))
@@ -68,6 +56,23 @@ def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
         )
     if housing.get("rooms") is not None:
         housing_rows.append((_("Antal rum"), str(housing["rooms"])))
+    return housing_rows
+
+
+def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
+    """``me``: the personnummer of who is reading, named even where the applicant typed it."""
+    members = data.get("members", [])
+    names = forms.known_names(members, me=me)
+    roles = {"applicant": _("Sökande"), "partner": _("Medsökande"), "child": _("Barn")}
+    household = [
+        (
+            roles.get(m["role"], _("Annan person")),
+            forms.describe(m["personnummer"], names)
+            + (" – " + _days(m["days"]) if m.get("days") else ""),
+        )
+        for m in members
+    ]
+    housing_rows = housing_summary(data.get("housing", {}))
     cost_labels = forms.cost_type_labels(month)
     costs = [
         (cost_labels.get(c["type"], c["type"]), kr(c["amount"])) for c in data.get("costs", [])

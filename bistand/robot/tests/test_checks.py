@@ -295,6 +295,7 @@ def test_sublet_rent_without_recorded_consent_is_flagged_from_2027(consent, atta
     assert codes(flags) == ["SUBLET_WITHOUT_CONSENT"]
     (flagged,) = flags
     assert "6 000 kr" in flagged["message"].replace("\u00a0", " ")
+    assert flagged["evidence"]["amount"] == "6000.00"
     assert why in flagged["message"]
     assert "enligt reformen (prop. 2025/26:201)" in flagged["message"]
     assert "prop. 2025/26:201" in flagged["evidence"]["legal_source"]

@@ -4,6 +4,7 @@ hint and error (aria-describedby), so screen readers read both with the field.""
 from __future__ import annotations
 
 from django import forms, template
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from bistand.rules.money import format_kr, from_ore
@@ -50,3 +51,13 @@ def widget(field) -> SafeString:
             css = f"{css} {base}--error"
         attrs["class"] = css
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def housing_rows(declared: dict) -> list[tuple[str, str]]:
+    """The applicant's Boende answers (kind of housing, consent to a second-hand let and
+    whether it is attached, rooms) as Swedish (label, value) rows for the case view."""
+    from bistand.eservice.views.summary import housing_summary
+
+    with translation.override("sv"):
+        return [(str(k), str(v)) for k, v in housing_summary(declared.get("housing") or {})]

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bistand.decisions import review
+from bistand.robot.models import RegisterFetch
 
 from .conftest import APPLICANT, PARTNER, declared, proposal_of
 
@@ -179,3 +180,36 @@ def test_provisional_amounts_are_named_as_the_calculation_names_them():
     assert label == "Preliminära belopp"
     assert "Personliga kostnader, barn 15–18 år: " in value
     assert "riksnorm." not in value
+
+
+def test_the_housing_answers_and_migrationsverket_are_shown(client, world):
+    case = world.household("andrahand", world.north)
+    housing = {
+        "type": "sublet",
+        "rooms": 2,
+        "sublet_consent": "dont_know",
+        "sublet_consent_attachment": False,
+    }
+    permit = {
+        "kind": "residence",
+        "basis": "permit",
+        "permits": [
+            {
+                "permit_type": "residence",
+                "decision_code": "BV",
+                "valid_from": "2025-01-01",
+                "valid_until": "2027-06-30",
+            }
+        ],
+    }
+    application = world.apply(case, data=declared(housing=housing))
+    # Migrationsverket's answer as the robot stored it (the seeded household are citizens)
+    RegisterFetch.objects.filter(
+        application=application, person__personnummer=APPLICANT, source="MIV"
+    ).update(records=[permit])
+    client.force_login(world.users["anna"])
+    shown = text(client.get(f"/handlaggning/ansokan/{application.pk}/"))
+    assert "Boende Hyr i andra hand" in shown
+    assert "Hyresvärden eller styrelsen har godkänt andrahandsuthyrningen Vet inte" in shown
+    assert "Samtycket finns som bilaga Nej" in shown
+    assert "Migrationsverket Svar Uppehållstillstånd 2025-01-01 – 2027-06-30" in shown
