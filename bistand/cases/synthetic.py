@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -168,7 +168,40 @@ def households(n: int, month: Month, seed: int = 1) -> list[SyntheticHousehold]:
     result = []
     for _ in range(n):
         result.append(_household(rng, people, month))
+    _residence(result, month, seed)
     return result
+
+
+#: Which household's adults have a residence permit that ended the month before (one a seed).
+EXPIRED_PERMIT_HOUSEHOLD = 3
+PERMIT_SHARE = 0.1
+
+
+def _residence(result: list[SyntheticHousehold], month: Month, seed: int) -> None:
+    """Migrationsverket's records: most adults are Swedish citizens (no record); the second of
+    every five households and about 10 % of the others hold residence permits valid one to
+    three years past the month; the fourth household's permits ended on the last day of the
+    month before (RESIDENCE_PERMIT_EXPIRED from 2027). Drawn from a generator of its own, so
+    that every other draw stays as it was."""
+    rng = random.Random(f"bistand-residence-{seed}")  # noqa: S311 - synthetic test data
+    first = month.first_day
+    for index, household in enumerate(result):
+        roll = rng.random()
+        years = rng.randint(1, 3)
+        if index == EXPIRED_PERMIT_HOUSEHOLD:
+            until = first - timedelta(days=1)
+        elif index % 5 == 1 or roll < PERMIT_SHARE:
+            until = first.replace(year=first.year + years) - timedelta(days=1)
+        else:
+            continue
+        permit = {
+            "permit_type": "residence",
+            "decision_code": "BV",
+            "valid_from": (until + timedelta(days=1)).replace(year=until.year - 2).isoformat(),
+            "valid_until": until.isoformat(),
+        }
+        for sources in household.register.values():
+            sources["MIV"] = [{"kind": "residence", "basis": "permit", "permits": [dict(permit)]}]
 
 
 def _household(rng: random.Random, people: _People, month: Month) -> SyntheticHousehold:
@@ -244,7 +277,9 @@ def _register(rng: random.Random, members: list[dict], incomes: list[dict], mont
     register: dict[str, dict[str, list[dict]]] = {}
     for adult in (m for m in members if m["role"] in ("applicant", "partner")):
         sources: dict[str, list[dict]] = {
-            code: [] for code in ("AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM")
+            # MIV's [] is a Swedish citizen (no record at Migrationsverket); see _residence
+            code: []
+            for code in ("AF", "FK", "CSN", "SKV", "AKASSA", "TS", "PM", "MIV")
         }
         sources["AF"] = [
             {
