@@ -9,6 +9,9 @@ back: "Beräkna igen", and the worker noticing that the parameters are there now
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -277,10 +280,9 @@ def test_the_worker_queues_them_again_once_the_parameters_are_there(world):
 
 @pytest.fixture
 def caseworker(world):
+    from bistand.cases.models import Case, Unit
     from bistand.staff.models import Role
     from bistand.staff.testing import make_staff
-
-    from bistand.cases.models import Case, Unit
 
     case = world.case
     if case.unit is None:
@@ -288,3 +290,49 @@ def caseworker(world):
         Case.objects.filter(pk=case.pk).update(unit=unit)
         case.refresh_from_db()
     return make_staff("handlaggare", Role.CASEWORKER, [case.unit], municipality=case.municipality)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_january_2027_and_run_the_worker_nothing_hangs_and_no_traceback(register_simulator):
+    """The issue's scenario from the command line: `bistand seed --households 10 --month
+    2027-01`, then `bistand worker --until-idle`, as a user would run them."""
+    from bistand.workspace.queues import BY_SLUG
+
+    from .test_concurrency import database_url, needs_a_shared_database
+
+    needs_a_shared_database()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "BISTAND_REGISTER_SIMULATOR_URL": register_simulator.url,
+        "BISTAND_LOG_LEVEL": "INFO",
+    }
+
+    def bistand(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bistand.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    seeded = bistand("seed", "--households", "10", "--month", JANUARY_2027)
+    assert seeded.returncode == 0, seeded.stderr
+    worked = bistand("worker", "--until-idle", "--interval", "0.05")
+    assert worked.returncode == 0, worked.stderr
+
+    assert "Traceback" not in worked.stderr + worked.stdout
+    applications = Application.objects.filter(month=JANUARY_2027)
+    assert applications.count() == 10
+    assert not applications.filter(state__in=[State.SUBMITTED, State.ROBOT_PROCESSING]).exists()
+    assert applications.filter(BY_SLUG["kunde-inte-beraknas"].condition).count() == 10
+    for application in applications:
+        proposal = proposal_of(application)
+        assert proposal.flag_codes == ["MISSING_PARAMETER"]
+        assert proposal.flags[0]["message"].startswith(
+            "Riksnormen för januari 2027 är inte inlagd."
+        )
+        # One line in the log per application, naming it and the reason.
+        assert f"application {application.pk} to a caseworker" in worked.stderr
+    no_personnummer(worked.stderr)
