@@ -191,6 +191,9 @@ REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
 # The robot: an application stuck "under automatisk handläggning" longer than this (a worker
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
+# Runs of one application in a round (failed or killed) before the robot hands it to a
+# caseworker with a flag (bistand/robot/handover.py); a fault no rerun mends goes at once.
+ROBOT_MAX_ATTEMPTS = int(os.environ.get("BISTAND_ROBOT_MAX_ATTEMPTS", "3"))
 
 # Parameter readiness (bistand/parameters): from this many days before 1 January, the
 # administrators' pages and the worker's log warn when next year's riksnorm is not entered.
