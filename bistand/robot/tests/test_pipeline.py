@@ -192,6 +192,13 @@ def test_a_failing_source_is_unknown_and_the_case_goes_to_a_person(world, source
     assert set(others.values_list("status", flat=True)) == {"ok"}
 
 
+def test_the_robot_asks_every_registered_source_including_migrationsverket():
+    from bistand.connectors import SOURCES as REGISTERED
+
+    assert set(SOURCES) == set(REGISTERED)
+    assert "MIV" in SOURCES
+
+
 def test_migrationsverket_failing_before_2027_is_kept_as_unknown_but_not_flagged(world, settings):
     # Lawful stay is checked from 2027 (national.reform_2027_checks); before that Migrationsverket's
     # answer is not used, so not knowing it sends nobody to a caseworker (checks test 2027).
