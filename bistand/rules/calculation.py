@@ -13,7 +13,7 @@ from .costs import claimed_costs, find_cap, reasonable_cost
 from .errors import InputError
 from .household import APPLICANT, CHILD, OTHER, PARTNER, HouseholdMonth, parse_household
 from .income import income_lines
-from .money import ZERO, add, round_final, subtract
+from .money import ZERO, add, round_final, subtract, total
 from .norm import (
     age_in_month,
     check_child_age,
@@ -61,7 +61,7 @@ def calculate(household: HouseholdMonth, store: ParameterStore | None = None) ->
                 lines.append(personal_costs_child(m, age, params))
     lines += common_household_costs(case_members, others, params)
     lines += large_household_limit(case_members, lines, partner is not None, params)  # 2027
-    norm = add(*(line.amount for line in lines))
+    norm = total(line.amount for line in lines)
 
     # Skäliga kostnader, within the municipality's caps.
     flags: list[Flag] = []

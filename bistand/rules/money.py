@@ -15,8 +15,10 @@ digits turn an exact 4 467,50 into 4 467,4999… Amounts are *shown* to öre
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 from typing import TypeAlias
 
 ZERO = Decimal(0)
@@ -37,38 +39,75 @@ Exact: TypeAlias = Decimal | Fraction
 
 
 def exact(value: Fraction) -> Exact:
-    """A fraction as an exact ``Decimal`` when it terminates (its denominator has no prime
-    factors but 2 and 5), else the fraction itself."""
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
+    """A fraction as an exact ``Decimal`` when it terminates, else the fraction itself."""
+    return _exact(value.numerator, value.denominator)
+
+
+def _exact(numerator: int, denominator: int) -> Exact:
+    """numerator / denominator: an exact ``Decimal`` if the denominator (in lowest terms) has
+    no prime factors but 2 and 5, else a ``Fraction``. Integer arithmetic only."""
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator //= common
+        denominator //= common
+    if denominator == 1:
+        return Decimal(numerator)
+    rest = denominator >> ((denominator & -denominator).bit_length() - 1)  # without its 2s
+    twos = (denominator // rest).bit_length() - 1
+    fives = 0
+    while rest % 5 == 0:
+        rest //= 5
         fives += 1
-    if denominator != 1:
-        return value
+    if rest != 1:
+        return Fraction(numerator, denominator)
     digits = max(twos, fives)
-    return Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits)
+    return Decimal(numerator * (10**digits // denominator)).scaleb(-digits)
 
 
 def share(amount: Exact, numerator: int | Decimal, denominator: int | Decimal) -> Exact:
-    """``amount × numerator / denominator``, exactly (no division in a 28-digit context)."""
-    return exact(Fraction(amount) * Fraction(numerator) / Fraction(denominator))
+    """``amount × numerator / denominator``, exactly: multiplied first, divided once, in
+    integers (never a division in Decimal's 28-digit context)."""
+    n, d = amount.as_integer_ratio()
+    a, b = numerator.as_integer_ratio()
+    c, e = denominator.as_integer_ratio()
+    return _exact(n * a * e, d * b * c)
 
 
-def add(*amounts: Exact) -> Exact:
+def total(amounts: Iterable[Exact]) -> Exact:
     """The exact sum; a ``Decimal`` unless a non-terminating fraction is involved."""
-    if all(type(a) is Decimal for a in amounts):
-        return sum(amounts, ZERO)
-    return exact(sum((Fraction(a) for a in amounts), Fraction(0)))
+    result = ZERO
+    items = iter(amounts)
+    for amount in items:
+        if type(amount) is not Decimal:
+            return _fraction_sum((result, amount, *items))
+        result += amount
+    return result
+
+
+def add(a: Exact, b: Exact) -> Exact:
+    """a + b, exactly (see ``total``)."""
+    if type(a) is Decimal and type(b) is Decimal:
+        return a + b
+    return _fraction_sum((a, b))
 
 
 def subtract(a: Exact, b: Exact) -> Exact:
     if type(a) is Decimal and type(b) is Decimal:
         return a - b
-    return exact(Fraction(a) - Fraction(b))
+    n, d = a.as_integer_ratio()
+    m, e = b.as_integer_ratio()
+    return _exact(n * e - m * d, d * e)
+
+
+def _fraction_sum(amounts: tuple[Exact, ...]) -> Exact:
+    numerator, denominator = 0, 1
+    for amount in amounts:
+        n, d = amount.as_integer_ratio()
+        if d == denominator:
+            numerator += n
+        else:
+            numerator, denominator = numerator * d + n * denominator, denominator * d
+    return _exact(numerator, denominator)
 
 
 class AmountError(ValueError):
@@ -116,20 +155,20 @@ def decimal_str(amount: Exact) -> str:
     and rounds only the month's total (``round_final``).
     """
     if type(amount) is not Decimal:
-        amount = _round_fraction(Fraction(amount) * 100, decimal.ROUND_HALF_UP) / 100
+        n, d = amount.as_integer_ratio()
+        amount = _round_ratio(n * 100, d, decimal.ROUND_HALF_UP).scaleb(-2)
     elif amount.as_tuple().exponent < -2:  # type: ignore[operator]
         amount = amount.quantize(CENT, rounding=decimal.ROUND_HALF_UP)
     return f"{amount:.2f}"
 
 
-def _round_fraction(value: Fraction, mode: str) -> Decimal:
-    """An exact fraction rounded to a whole number by a ``decimal`` rounding mode."""
-    sign = -1 if value < 0 else 1
-    whole, rest = divmod(abs(value.numerator), value.denominator)
+def _round_ratio(numerator: int, denominator: int, mode: str) -> Decimal:
+    """numerator / denominator (denominator > 0) rounded to a whole number by a ``decimal``
+    rounding mode, in integers."""
+    sign = -1 if numerator < 0 else 1
+    whole, rest = divmod(abs(numerator), denominator)
     if rest:
-        if mode == decimal.ROUND_UP or (
-            mode == decimal.ROUND_HALF_UP and 2 * rest >= value.denominator
-        ):
+        if mode == decimal.ROUND_UP or (mode == decimal.ROUND_HALF_UP and 2 * rest >= denominator):
             whole += 1
         elif mode not in (decimal.ROUND_DOWN, decimal.ROUND_HALF_UP):
             raise ValueError(f"okänt avrundningssätt {mode}")
@@ -156,8 +195,9 @@ def round_final(amount: Exact, quantum: Decimal, mode: str) -> Decimal:
     """
     if quantum == ONE and type(amount) is Decimal:
         return amount.quantize(ONE, rounding=ROUNDING_MODES[mode])
-    steps = _round_fraction(Fraction(amount) / Fraction(quantum), ROUNDING_MODES[mode])
-    return steps * quantum
+    n, d = amount.as_integer_ratio()
+    q, r = quantum.as_integer_ratio()
+    return _round_ratio(n * r, d * q, ROUNDING_MODES[mode]) * quantum
 
 
 def format_kr(amount: Exact) -> str:

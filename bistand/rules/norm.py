@@ -180,7 +180,8 @@ def common_household_costs(
     * Each child living part of the month adds the difference its membership makes,
       × days / divisor (``part_time_child``).
     """
-    part_time_children = [m for m in case_members if part_time(m, params)]
+    divisor = params.days_divisor.amount
+    part_time_children = [m for m in case_members if m.days is not None and m.days < divisor]
     full = len(case_members) - len(part_time_children)
     size = full + others  # the applicant lives in the household all month, so size >= 1
     amount, value, extra = common_costs_for_size(size, params)
