@@ -106,3 +106,29 @@ def test_an_invalid_candidate_names_the_file_and_field(db, tmp_path):
         call_command("parameters", "dry-run", str(bad), "--month", "2027-01")
     assert failed.value.returncode == 2
     assert "ceiling.yaml" in str(failed.value) and "values.limits" in str(failed.value)
+
+
+def test_proposals_the_robot_could_not_calculate_show_what_the_candidate_would_give(world):  # noqa: F811
+    """January 2027 without a riksnorm: the robot hands the application over without an
+    amount; the dry run with the (test-only) 2027 files shows it would now be calculated."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).parents[2] / "rules" / "tests" / "fixtures" / "reform_2027"
+    world.put_registers(month="2027-01")
+    application = world.submit(month="2027-01")
+    pipeline.process(application.pk)
+    application.refresh_from_db()
+    assert application.state == State.PROPOSAL_READY
+    assert application.proposal.calculation_id is None
+    riksnorm = [p for p in sorted(fixtures.glob("*.yaml")) if p.name != "cost_types.yaml"]
+    run = dry_run(riksnorm, "2027-01")
+    summary = run.summary()
+    assert summary["pending"] == 1 and summary["newly_calculable"] == 1
+    assert summary["changed"] == 0 and summary["failing"] == 0
+    (item,) = run.items
+    assert item.before_ore is None and item.after_ore > 0
+    assert dry_run([], "2027-01").summary()["failing"] == 1  # without the files: still missing
+    # The test's 2027 cost catalogue drops home insurance, which this household claims: the
+    # dry run says so before anything is entered.
+    (item,) = dry_run(sorted(fixtures.glob("*.yaml")), "2027-01").failing
+    assert "home_insurance" in item.error
