@@ -135,11 +135,23 @@ def dry_run(files: list[Path], month: str, store: ParameterStore | None = None) 
 
     Raises ParameterFileError (naming the file and field) when a candidate file is invalid.
     """
+    candidate = (store or default_store()).overlay(files)
+    return recalculate_pending(candidate, month, [str(f) for f in files])
+
+
+def dry_run_texts(
+    documents: list[tuple[str, str]], month: str, store: ParameterStore | None = None
+) -> DryRun:
+    """``dry_run`` for files given as (name, YAML text), as the admin page receives them."""
+    candidate = (store or default_store()).overlay_texts(documents)
+    return recalculate_pending(candidate, month, [name for name, _ in documents])
+
+
+def recalculate_pending(candidate: ParameterStore, month: str, files: list[str]) -> DryRun:
     from bistand.robot.pipeline import rules_input  # the robot's input, not a copy of it
 
     month = str(Month.parse(month, "--month"))
-    candidate = (store or default_store()).overlay(files)
-    run = DryRun(month, [str(f) for f in files])
+    run = DryRun(month, files)
     for application in pending_proposals(month):
         proposal = getattr(application, "proposal", None)
         before = (

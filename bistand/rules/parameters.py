@@ -731,19 +731,36 @@ class ParameterStore:
         ``national/``); its versions replace the table from its first ``valid_from`` on
         (``merge_table``). A file whose id is new adds a table. Used by the dry run.
         """
-        other = copy.copy(self)
-        other._tables = dict(self._tables)
-        other._resolved = {}
+        documents = []
         for path in paths:
             path = Path(path)
             if not path.is_file():
                 raise ParameterFileError(f"{path}: filen finns inte")
-            candidate = load_table(path.resolve(), path.resolve().parent)
-            candidate = dataclasses.replace(candidate, file=f"{path.name} (kandidat)")
+            documents.append((path.name, path.read_text(encoding="utf-8")))
+        return self.overlay_texts(documents)
+
+    def overlay_texts(self, documents: list[tuple[str, str]]) -> ParameterStore:
+        """``overlay`` for files given as (name, YAML text), e.g. uploaded in the admin."""
+        other = copy.copy(self)
+        other._tables = dict(self._tables)
+        other._resolved = {}
+        for name, text in documents:
+            file = f"{name} (kandidat)"
+            try:
+                doc = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise ParameterFileError(f"{file}: ogiltig YAML: {exc}") from None
+            if (
+                not isinstance(doc, dict)
+                or not doc.get("id")
+                or not isinstance(doc.get("versions"), list)
+            ):
+                raise ParameterFileError(f"{file}: filen måste ha id och en lista versions")
+            candidate = table_from_document(doc, file)
             existing = other._tables.get(candidate.id)
             if existing is None and candidate.id.startswith("local."):
                 raise ParameterFileError(
-                    f"{path}: lokala riktlinjer provkörs inte här; lägg filen under local/"
+                    f"{file}: lokala riktlinjer provkörs inte här; lägg filen under local/"
                 )
             other._tables[candidate.id] = (
                 candidate if existing is None else merge_table(existing, candidate)

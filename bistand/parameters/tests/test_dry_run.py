@@ -132,3 +132,27 @@ def test_proposals_the_robot_could_not_calculate_show_what_the_candidate_would_g
     # dry run says so before anything is entered.
     (item,) = dry_run(sorted(fixtures.glob("*.yaml")), "2027-01").failing
     assert "home_insurance" in item.error
+
+
+def test_the_administrator_can_dry_run_from_a_page(pending, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bistand.audit.models import AuditEvent
+    from bistand.staff.models import Role
+    from bistand.staff.testing import make_staff
+
+    client.force_login(make_staff("anna", Role.CASEWORKER))
+    assert client.get("/parametrar/provkorning/").status_code == 403
+    client.force_login(make_staff("ali", Role.ADMINISTRATOR, is_staff=True))
+    assert "parametrar/provkorning/" in client.get("/admin/").content.decode()
+    upload = SimpleUploadedFile("adults.yaml", CANDIDATE.encode(), "application/x-yaml")
+    response = client.post("/parametrar/provkorning/", {"month": "2025-04", "files": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ändrade belopp: 1" in page and ">932000<" in page and ">10000<" in page
+    assert AuditEvent.objects.filter(action="parameters.dry_run").exists()
+    pending.refresh_from_db()
+    assert pending.proposal.amount_ore == 922000
+    bad = SimpleUploadedFile("adults.yaml", b"id: x\n", "application/x-yaml")
+    response = client.post("/parametrar/provkorning/", {"month": "2025-04", "files": bad})
+    assert response.status_code == 400 and "versions" in response.content.decode()
