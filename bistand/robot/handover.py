@@ -32,12 +32,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from bistand.audit.services import Actor, record
 from bistand.audit.services import deferred as audit_deferred
 from bistand.cases.models import Application, State
-from bistand.cases.states import transition
+from bistand.cases.states import ConcurrentTransition, transition
 from bistand.decisions import services as decisions
 from bistand.decisions.models import Proposal, Route
 from bistand.rules.errors import InputError, MissingParameterError, RulesError
@@ -249,6 +249,22 @@ def failed(application: Application, exc: BaseException, stage: str, worker: str
 def hand_over(application: Application, failure: Failure, exc: BaseException | None) -> str:
     """To a caseworker: a proposal without a calculation, flagged with what to do."""
     item = flag(failure, application, exc)
+    try:
+        _write_handover(application, failure, item)
+    except (IntegrityError, ConcurrentTransition):
+        # Another run of the same application finished first: nothing of ours is kept.
+        log.info("robot: application %s was finished by another run", application.pk)
+        return "lost-race"
+    log.error(
+        "robot: application %s to a caseworker, not calculated (%s): %s",
+        application.pk,
+        item["code"],
+        failure.detail,
+    )
+    return "handed-over"
+
+
+def _write_handover(application: Application, failure: Failure, item: dict) -> None:
     with transaction.atomic(), audit_deferred():
         routing = decisions.Routing(outcome="", route=Route.CASEWORKER, reasons=[ROUTE_REASON])
         decisions.create_proposal(application, None, routing, [item], ROBOT)
@@ -267,13 +283,6 @@ def hand_over(application: Application, failure: Failure, exc: BaseException | N
             subject=f"application:{application.pk}",
             data={"flag": item["code"], "kind": failure.kind, "detail": failure.detail},
         )
-    log.error(
-        "robot: application %s to a caseworker, not calculated (%s): %s",
-        application.pk,
-        item["code"],
-        failure.detail,
-    )
-    return "handed-over"
 
 
 def _where(exc: BaseException) -> str:
