@@ -119,3 +119,10 @@ def test_bench_rules_prints_households_per_second_last():
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("rules: ") and last.endswith(" households/s")
     assert float(last.split()[1]) > 0
+
+
+def test_bench_rules_for_a_month_without_parameters_says_a_parameter_is_missing():
+    done = bistand("bench", "rules", "--households", "10", "--month", "2027-01")
+    assert done.returncode == 3
+    assert "parameter saknas" in done.stderr and "riksnorm." in done.stderr
+    assert "Traceback" not in done.stderr

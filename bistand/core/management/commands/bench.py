@@ -7,7 +7,7 @@ import platform
 from django.core.management.base import BaseCommand, CommandError
 
 from bistand.rules import bench
-from bistand.rules.errors import InputError
+from bistand.rules.errors import InputError, MissingParameterError
 from bistand.rules.period import Month
 
 
@@ -90,9 +90,12 @@ class Command(BaseCommand):
             month = Month.parse(options["month"], "--month")
         except InputError as exc:
             raise CommandError(str(exc), returncode=2) from None
-        result = bench.run(
-            options["households"], month, seed=options["seed"], serialize=options["serialize"]
-        )
+        try:
+            result = bench.run(
+                options["households"], month, seed=options["seed"], serialize=options["serialize"]
+            )
+        except MissingParameterError as exc:
+            raise CommandError(f"parameter saknas: {exc}", returncode=3) from None
         self.stdout.write(
             f"python {platform.python_version()} on {platform.machine()}, one process, "
             f"month {month}{', trace serialised to JSON' if options['serialize'] else ''}"
