@@ -180,11 +180,27 @@ class RouteReasonSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ProposalOutcomeField(serializers.ChoiceField):
+    """A proposal the robot could not calculate has no outcome: null, not an empty string."""
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class ProposalSerializer(ReadOnlyModelSerializer):
     """Beslutsförslaget för en ansökan."""
 
     amount_ore, amount_kr = amount_fields()
-    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
+    outcome = ProposalOutcomeField(
+        choices=Outcome.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="null när roboten inte kunde beräkna ansökan; flaggan säger varför "
+        "(docs/robot.md).",
+    )
+    calculated = serializers.BooleanField(
+        read_only=True, help_text="Falskt när roboten inte kunde beräkna ansökan."
+    )
     flags = FlagSerializer(many=True, read_only=True)
     route_reasons = RouteReasonSerializer(
         many=True, read_only=True, help_text="Varför förslaget går till en handläggare."
@@ -195,6 +211,7 @@ class ProposalSerializer(ReadOnlyModelSerializer):
         fields = (
             "id",
             "outcome",
+            "calculated",
             "amount_ore",
             "amount_kr",
             "route",

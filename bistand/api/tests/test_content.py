@@ -126,3 +126,21 @@ def test_lists_are_paginated(auditor, world):
 def test_messages_are_swedish(client, world):
     response = client.get("/api/v1/cases/")
     assert response.json()["detail"] == "Autentiseringsuppgifter ej tillhandahållna."
+
+
+def test_a_proposal_the_robot_could_not_calculate_has_a_null_outcome():
+    """docs/robot.md: the proposal without a calculation carries only the flag that says why."""
+    from bistand.api.serializers import ProposalSerializer
+    from bistand.decisions.models import Proposal
+
+    flag = {
+        "code": "MISSING_PARAMETER",
+        "message": "Riksnormen för januari 2027 är inte inlagd.",
+        "evidence": {"month": "2027-01"},
+    }
+    data = ProposalSerializer(
+        Proposal(outcome="", amount_ore=0, route="caseworker", flags=[flag])
+    ).data
+    assert data["outcome"] is None and data["calculated"] is False
+    granted = ProposalSerializer(Proposal(outcome="grant", amount_ore=100, route="caseworker"))
+    assert granted.data["outcome"] == "grant"
