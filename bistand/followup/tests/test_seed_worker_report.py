@@ -64,6 +64,16 @@ def test_seed_without_a_simulator_says_how_to_start_it(settings):
         run("seed", "--households", "1", "--month", "2025-04")
 
 
+def test_seed_for_a_month_whose_history_has_no_parameters_says_so(register_simulator):
+    """Seeding calculates last month's history: a month before any riksnorm is a clear
+    'parameter saknas' (exit 3), not a traceback."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="parameter saknas") as raised:
+        run("seed", "--households", "1", "--month", "2022-06")
+    assert raised.value.returncode == 3
+
+
 def test_stickprov_draw_is_reproducible_and_outcomes_are_counted(register_simulator):
     run("seed", "--households", "40", "--month", "2025-04", "--policy", "automated")
     run("worker", "--until-idle")

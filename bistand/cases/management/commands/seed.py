@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bistand.cases import seeding
 from bistand.connectors.simulator.client import SimulatorClient
-from bistand.rules.errors import InputError
+from bistand.rules.errors import InputError, MissingParameterError
 from bistand.rules.period import Month
 
 
@@ -50,13 +50,18 @@ class Command(BaseCommand):
             ) from None
         policy = {"automated": True, "manual": False}.get(options["policy"] or "")
         municipality = seeding.get_municipality(options["municipality"], automated=policy)
-        result = seeding.seed(
-            options["households"],
-            month,
-            seed_value=options["seed"],
-            municipality=municipality,
-            simulator=client,
-        )
+        try:
+            result = seeding.seed(
+                options["households"],
+                month,
+                seed_value=options["seed"],
+                municipality=municipality,
+                simulator=client,
+            )
+        except MissingParameterError as exc:
+            # Last month's history is calculated: its parameters must exist (the month seeded
+            # itself may lack them: the robot hands those applications to a caseworker).
+            raise CommandError(f"parameter saknas: {exc}", returncode=3) from None
         self.stdout.write(
             f"{result.households} hushåll: {result.new_cases} nya ärenden, {result.submitted} "
             f"ansökningar inskickade för {month}, {result.already_there} fanns redan"
