@@ -134,6 +134,15 @@ def create_backup(to: Path | str | None = None) -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def prune(directory: Path | str, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` newest archives in ``directory``; the removed paths."""
+    archives = sorted(Path(directory).glob(f"{ARCHIVE_PREFIX}*.tar"), reverse=True)
+    removed = archives[keep:] if keep > 0 else []
+    for old in removed:
+        old.unlink()
+    return removed
+
+
 def database_state(connection) -> dict[str, Any]:
     """Applied migrations, the audit head and a few counts, read through ``connection``."""
     with connection.cursor() as cursor:

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             "create", help="Gör en säkerhetskopia (databas + filer + manifest)."
         )
         create.add_argument("--to", metavar="DIR", help="Mapp för arkivet (standard var/backups).")
+        create.add_argument(
+            "--keep",
+            type=int,
+            metavar="N",
+            help="Behåll de N senaste arkiven i mappen (äldre tas bort efter en lyckad kopia).",
+        )
         restore = sub.add_parser(
             "restore", help="Läs tillbaka en säkerhetskopia till en ny databas och kontrollera den."
         )
@@ -77,9 +83,18 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error), returncode=2) from error
 
-    def _create(self, *, to: str | None, **options) -> None:
+    def _create(self, *, to: str | None, keep: int | None, **options) -> None:
+        if keep is not None and keep < 1:
+            raise CommandError("--keep måste vara minst 1 / must be at least 1", returncode=2)
         archive = services.create_backup(to)
         manifest = services.read_manifest(archive)
+        checks = services.verify_archive(archive)  # read back once: the disk has what we wrote
+        if not all(c.ok for c in checks):
+            raise CommandError(
+                "\n".join(c.line() for c in checks) + "\nArkivet kunde inte läsas tillbaka / "
+                "the archive does not read back",
+                returncode=1,
+            )
         self.stdout.write(
             f"Säkerhetskopian är klar / backup done: {archive}\n"
             f"  databas / database: {manifest['database']['vendor']}, "
@@ -88,8 +103,12 @@ class Command(BaseCommand):
             f"{len(manifest['migrations'])} migreringar\n"
             f"  filer / files: {manifest['files']['attachments']['files']} bilagor, "
             f"{manifest['files']['payments']['files']} betalfiler\n"
-            f"  storlek / size: {archive.stat().st_size} byte"
+            f"  storlek / size: {archive.stat().st_size} byte, återläst och kontrollerad / "
+            "read back and checked"
         )
+        if keep:
+            for old in services.prune(archive.parent, keep):
+                self.stdout.write(f"  borttagen / removed: {old.name}")
 
     def _restore(self, *, archive: str, database_url: str, files_to: str | None, **options):
         restored = services.restore_backup(archive, database_url, files_to)
