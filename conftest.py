@@ -24,3 +24,18 @@ def django_db_modify_db_settings(tmp_path_factory):
     if database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{worker}.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_without_a_manifest():
+    """In production the static files have hashed names from collectstatic's manifest
+    (bistand/settings.py, WhiteNoise); the tests serve them from the apps' folders by their
+    own names, as the development server does. `bistand serve`'s test collects for real."""
+    from django.test import override_settings
+
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield

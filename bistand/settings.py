@@ -7,7 +7,11 @@ Everything that differs between machines comes from the environment:
 - ``BISTAND_SECRET_KEY``: without it, a key is made once and kept in ``var/secret_key`` (0600).
 - ``BISTAND_DEBUG``: ``1`` turns DEBUG on (``make run`` does); anything else leaves it off.
 - ``BISTAND_ALLOWED_HOSTS``: comma-separated hosts added to 127.0.0.1 and localhost.
-- ``BISTAND_HTTPS``: ``1`` when served over HTTPS: secure cookies, HSTS, redirect to HTTPS.
+- ``BISTAND_HTTPS``: ``1`` when served over HTTPS through a TLS-terminating proxy: trusted proxy
+  header, secure cookies, HSTS, redirect to HTTPS; see "Production" below and
+  docs/operations.md (``BISTAND_PROXY_SSL_HEADER``, ``BISTAND_SSL_REDIRECT``,
+  ``BISTAND_HSTS_SECONDS``, ``BISTAND_HSTS_INCLUDE_SUBDOMAINS``, ``BISTAND_HSTS_PRELOAD``).
+- ``BISTAND_CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://host``) trusted for forms.
 - ``BISTAND_LOG_LEVEL``: default INFO.
 - ``BISTAND_VAR_DIR``: where local state lives; default ``<repo>/var``.
 - ``BISTAND_SESSION_HOURS``: how long a staff login lasts at most; default 8.
@@ -35,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from whitenoise.compress import Compressor
 
 from bistand.core.private import private_dir, private_file
 from bistand.dburl import parse_database_url
@@ -93,10 +98,17 @@ INSTALLED_APPS = [
     "bistand.workspace",
     "bistand.eservice",
     "bistand.api",
+    "bistand.ops",  # health checks, metrics, robot worker heartbeats
+    "bistand.backup",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request id in every log line and response; requests counted and timed.
+    "bistand.core.middleware.RequestIdMiddleware",
+    "bistand.core.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (production): served from STATIC_ROOT before anything else runs.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost after security: every response (errors and lockouts too) gets the
     # Content-Security-Policy and, unless it is a static file, Cache-Control: no-store.
     "bistand.core.csp.CSPMiddleware",
@@ -404,14 +416,64 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-if _env_flag("BISTAND_HTTPS"):
+# --- Production: gunicorn behind a TLS-terminating reverse proxy (docs/operations.md) -------
+# `bistand serve` runs gunicorn (bistand/core/gunicorn_conf.py); WhiteNoise (in MIDDLEWARE)
+# serves the static files that `collectstatic` put in STATIC_ROOT, under hashed, compressed
+# names, cached for ever (the name changes with the content).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Only the hashed copies are kept (templates ask for them by their hashed names), and source
+# maps are not compressed: halves what collectstatic compresses.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+with contextlib.suppress(OSError):  # WhiteNoise warns at start-up about a missing folder
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map", "ttf"]
+# BISTAND_HTTPS=1: the site is reached over https through a proxy that terminates TLS and says
+# so in a header it sets itself, overwriting what the client sent (BISTAND_PROXY_SSL_HEADER,
+# default X-Forwarded-Proto: https). Then cookies are sent over https only, browsers are told
+# to use https only (HSTS, BISTAND_HSTS_SECONDS) and a plain-http request is redirected
+# (BISTAND_SSL_REDIRECT=0 leaves that to the proxy), except the load balancer's /health.
+HTTPS = _env_flag("BISTAND_HTTPS")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in _env("BISTAND_CSRF_TRUSTED_ORIGINS").split(",") if origin.strip()
+]
+if HTTPS:
+    _ssl_header = _env("BISTAND_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 365 * 24 * 3600
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = _env("BISTAND_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(_env("BISTAND_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env("BISTAND_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = _env_flag("BISTAND_HSTS_PRELOAD")
+# Preloading HSTS is a decision for the municipality's whole domain (hstspreload.org takes
+# only the registered domain), not for this application: BISTAND_HSTS_PRELOAD=1 if it is made.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# `bistand check --deploy` (bistand/core/checks.py) refuses the register simulator in production
+# unless this says it is a test or pilot installation.
+REGISTER_SIMULATOR_ALLOWED = _env_flag("BISTAND_REGISTER_SIMULATOR_ALLOWED")
+
+# --- Health, metrics and logs (bistand/ops, docs/monitoring.md) --------------------------
+# /health/live and /health/ready for a load balancer; /metrics for Prometheus, answered on
+# loopback (no proxy in between) or with "Authorization: Bearer $BISTAND_METRICS_TOKEN".
+METRICS_TOKEN = _env("BISTAND_METRICS_TOKEN")
+# Robot outcomes, failures and unknown register answers per minute are averaged over this.
+METRICS_WINDOW_MINUTES = float(_env("BISTAND_METRICS_WINDOW_MINUTES", "5"))
+# A robot worker writes its heartbeat at most this often, and counts as stopped without one
+# for ROBOT_HEARTBEAT_LIMIT_SECONDS.
+ROBOT_HEARTBEAT_SECONDS = float(_env("BISTAND_ROBOT_HEARTBEAT_SECONDS", "10"))
+ROBOT_HEARTBEAT_LIMIT_SECONDS = float(_env("BISTAND_ROBOT_HEARTBEAT_LIMIT_SECONDS", "120"))
+# /health/ready's checks of the register gateway and the e-ID issuer: time allowed, and how
+# long an answer is reused (a load balancer polling often does not load the registers).
+HEALTH_TIMEOUT_SECONDS = float(_env("BISTAND_HEALTH_TIMEOUT_SECONDS", "1"))
+HEALTH_CACHE_SECONDS = float(_env("BISTAND_HEALTH_CACHE_SECONDS", "15"))
+# "json": one JSON object per line (production); "console": readable lines (DEBUG's default).
+LOG_FORMAT = _env("BISTAND_LOG_FORMAT", "console" if DEBUG else "json")
 
 # --- Logging ------------------------------------------------------------------------------
 
 configure_structlog()
-LOGGING = logging_dict(os.environ.get("BISTAND_LOG_LEVEL", "INFO").upper())
+LOGGING = logging_dict(os.environ.get("BISTAND_LOG_LEVEL", "INFO").upper(), LOG_FORMAT)

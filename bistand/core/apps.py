@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         # folder that cannot be made is left for that check to report.
         from django.conf import settings
 
+        from . import checks  # noqa: F401 - registers `bistand check --deploy`'s own checks
         from .private import private_dir
 
         with contextlib.suppress(OSError):
