@@ -59,6 +59,22 @@ def finish_steps(draft: Draft) -> Draft:
     return draft
 
 
+def first_application_naming(writer: Person, partner: str, month: str) -> Draft:
+    """A first application, every step answered, in which ``writer`` names ``partner``."""
+    draft = Draft.objects.create(
+        person=writer,
+        month=month,
+        kind=ApplicationKind.FIRST,
+        data={
+            "members": [
+                {"personnummer": writer.personnummer, "role": "applicant"},
+                {"personnummer": partner, "role": "partner"},
+            ]
+        },
+    )
+    return finish_steps(draft)
+
+
 @pytest.fixture
 def month():
     return months_open()[0]
@@ -188,18 +204,8 @@ def test_the_partner_joins_by_signing_and_the_letter_is_to_both(register_simulat
     get_municipality()
     anna = get_or_create_person(ATTACKER, given_name="Anna", family_name="Ek")
     bo = get_or_create_person("198307151236", given_name="Bo", family_name="Ek")
-    draft = Draft.objects.create(
-        person=anna,
-        month=month,
-        kind=ApplicationKind.FIRST,
-        data={
-            "members": [
-                {"personnummer": anna.personnummer, "role": "applicant"},
-                {"personnummer": bo.personnummer, "role": "partner"},
-            ]
-        },
-    )
-    application = services.sign(finish_steps(draft), anna, login("anna"))
+    draft = first_application_naming(anna, bo.personnummer, month)
+    application = services.sign(draft, anna, login("anna"))
     assert [a.person for a in confirmed_adults(application)] == [anna]
     assert services.case_of(bo) is None
     services.cosign(application, bo, login("bo"))
@@ -243,18 +249,8 @@ def test_a_person_in_two_households_is_asked_which_one(client, eid_login, db, re
     ensure_history(municipality, Month.parse(month))
     sara = Person.objects.get(personnummer=SARA_PNR)
     erik = get_or_create_person("198605211518")
-    other = Draft.objects.create(
-        person=erik,
-        month=months_open()[1],
-        kind=ApplicationKind.FIRST,
-        data={
-            "members": [
-                {"personnummer": erik.personnummer, "role": "applicant"},
-                {"personnummer": SARA_PNR, "role": "partner"},
-            ]
-        },
-    )
-    joined = services.sign(finish_steps(other), erik, login("erik"))
+    other = first_application_naming(erik, SARA_PNR, months_open()[1])
+    joined = services.sign(other, erik, login("erik"))
     services.cosign(joined, sara, login("sara"))  # she signed: now in both households
     eid_login(client, SARA_PNR)
     page = client.post("/mina-sidor/ansok/", {"month": month})
@@ -272,18 +268,8 @@ def test_a_person_in_two_households_is_asked_which_one(client, eid_login, db, re
 def test_an_expired_invitation_made_nobody_a_member(register_simulator, db, month, settings):
     get_municipality()
     anna = get_or_create_person(ATTACKER)
-    draft = Draft.objects.create(
-        person=anna,
-        month=month,
-        kind=ApplicationKind.FIRST,
-        data={
-            "members": [
-                {"personnummer": anna.personnummer, "role": "applicant"},
-                {"personnummer": SARA_PNR, "role": "partner"},
-            ]
-        },
-    )
-    application = services.sign(finish_steps(draft), anna, login("anna"))
+    draft = first_application_naming(anna, SARA_PNR, month)
+    application = services.sign(draft, anna, login("anna"))
     services.remind_and_expire(timezone.now() + timedelta(days=settings.COSIGN_EXPIRY_DAYS + 1))
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
@@ -374,18 +360,8 @@ def test_nobody_cosigns_a_second_application_for_a_month_they_already_applied_fo
         services.nothing_changed(services.start_draft(sara, month)), sara, login("s")
     )
     erik = get_or_create_person("198605211518")
-    draft = Draft.objects.create(
-        person=erik,
-        month=month,
-        kind=ApplicationKind.FIRST,
-        data={
-            "members": [
-                {"personnummer": erik.personnummer, "role": "applicant"},
-                {"personnummer": SARA_PNR, "role": "partner"},
-            ]
-        },
-    )
-    second = services.sign(finish_steps(draft), erik, login("e"))
+    draft = first_application_naming(erik, SARA_PNR, month)
+    second = services.sign(draft, erik, login("e"))
     with pytest.raises(services.EserviceError, match="redan skrivit under en annan ansökan"):
         services.cosign(second, sara, login("s2"))
     assert services.case_of(sara) == own.case
