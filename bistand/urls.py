@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/", include("bistand.api.urls")),
     path("mina-sidor/", include("bistand.eservice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language form
+    path("", include("bistand.ops.urls")),  # /health/live, /health/ready, /metrics
 ]

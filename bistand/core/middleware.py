@@ -1,4 +1,5 @@
-"""Bistånd's middleware: the language, no caching of personal data, no personnummer in URLs.
+"""Bistånd's middleware: the language, no caching of personal data, no personnummer in URLs,
+a request id in every log line, request metrics.
 
 ``LanguageMiddleware``: Swedish first. The language is Swedish unless the visitor chose another
 one with the language form (Django's set_language view, which sets the language cookie). The
@@ -8,6 +9,11 @@ pages marked lang="en" wherever a text is not translated yet.
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
+
+import structlog
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -94,3 +100,77 @@ class PersonnummerInQueryMiddleware:
         )
         query = kept.urlencode()
         return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+
+#: An incoming X-Request-ID is kept only if it is a plain token like this (a UUID, a proxy's
+#: hex id) and holds nothing shaped like a personnummer; otherwise a fresh one is made.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
+
+request_logger = structlog.get_logger("bistand.request")
+
+
+def request_id_from(value: str | None) -> str:
+    if value and _SAFE_REQUEST_ID.fullmatch(value) and not looks_like_personnummer(value):
+        return value
+    return uuid.uuid4().hex
+
+
+def view_name(request) -> str:
+    """The URL's name (``workspace:case``), never its path: paths hold ids."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unresolved"
+    return match.view_name or "unnamed"
+
+
+class RequestIdMiddleware:
+    """Every request gets an id: in every log line written while it is served (structlog's
+    context variables), and in the response's ``X-Request-ID`` header. A reverse proxy's id is
+    kept if it is a safe token. One log line per request says the view (its URL name, never
+    the path), the method, the status and the time taken: no path, query or personal data.
+    """
+
+    HEADER = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_from(request.headers.get(self.HEADER))
+        request.request_id = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[self.HEADER] = request_id
+            request_logger.info(
+                "request",
+                view=view_name(request),
+                method=request.method,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+            return response
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+
+
+class RequestMetricsMiddleware:
+    """Counts requests by view (URL name), method and status, and their latency (Prometheus)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from bistand.ops.metrics import observe_request
+
+        started = time.perf_counter()
+        response = self.get_response(request)
+        method = request.method if request.method in _KNOWN_METHODS else "other"
+        observe_request(
+            view_name(request), method, response.status_code, time.perf_counter() - started
+        )
+        return response
+
+
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

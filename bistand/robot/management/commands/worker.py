@@ -9,6 +9,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
+from bistand.ops.heartbeat import Heartbeat
 from bistand.parameters.services import log_warnings_daily
 from bistand.robot import handover, recovery
 from bistand.robot.pipeline import worker_id
@@ -46,7 +47,9 @@ class Command(BaseCommand):
             worker.configure_signals()
         requeued_here: set[int] = set()
         housekeeping_at = 0.0
+        heartbeat = Heartbeat(worker.worker_id)  # also beats after each task (/health/ready)
         while True:
+            heartbeat.beat()
             requeued = recovery.requeue_stalled(requeued_here)
             if requeued:
                 self.stdout.write(f"köar om {requeued} ansökningar som kön hade tappat")
@@ -74,4 +77,5 @@ class Command(BaseCommand):
                 break
             if not until_idle:
                 time.sleep(options["interval"])
+        heartbeat.stop()
         self.stdout.write("kön är tom" if until_idle else "stoppad")
