@@ -27,6 +27,9 @@ Everything that differs between machines comes from the environment:
   ``var/static`` (``var/`` is private to the server's user: see docs/operations.md).
 - ``BISTAND_CSP_FORM_ACTION``: more origins that forms may be sent to (comma-separated), see
   "Security headers" below.
+- ``BISTAND_METRICS_TOKEN``, ``BISTAND_ROBOT_HEARTBEAT_*``, ``BISTAND_HEALTH_*``,
+  ``BISTAND_LOG_FORMAT``: health checks, metrics and logs, see "Health, metrics and logs"
+  below and docs/monitoring.md.
 - ``BISTAND_PARAMETER_LEAD_DAYS``: how many days before 1 January administrators are warned
   that next year's riksnorm is missing; default 31 (from 1 December).
 """
