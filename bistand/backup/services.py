@@ -495,17 +495,27 @@ def _ensure_fresh_pg(target: dict[str, Any]) -> None:
         "password": target.get("PASSWORD") or None,
     }
     params = {k: v for k, v in params.items() if v}
+    options = target.get("OPTIONS") or {}
+    params.update({k: options[k] for k in ("sslmode", "sslrootcert") if options.get(k)})
+    name = target["NAME"]
     try:
-        with psycopg.connect(dbname=target["NAME"], **params) as db:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            if not admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone():
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                return
+    except psycopg.OperationalError:
+        pass  # no maintenance database for this role: the target must exist already
+    try:
+        with psycopg.connect(dbname=name, **params) as db:
             tables = db.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
             ).fetchone()[0]
     except psycopg.OperationalError as error:
-        if "does not exist" not in str(error):
-            raise BackupError(f"PostgreSQL svarar inte / does not answer: {error}") from error
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as db:
-            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target["NAME"])))
-        return
+        raise BackupError(
+            f"databasen {name} kan inte öppnas / cannot be opened: {error}"
+        ) from error
     if tables:
         raise BackupError(
             f"databasen {target['NAME']} har redan {tables} tabeller / already has tables: "

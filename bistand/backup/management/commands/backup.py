@@ -169,6 +169,7 @@ def run_verify_subprocess(database_url: str, files: Path) -> tuple[int, str]:
     env["DATABASE_URL"] = database_url
     env["BISTAND_ATTACHMENT_ROOT"] = str(Path(files) / "attachments")
     env.pop("BISTAND_TEST_DB_NAME", None)
+    env["BISTAND_LOG_LEVEL"] = "WARNING"  # the report, not the libraries' progress lines
     done = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
         [
             sys.executable,
