@@ -226,9 +226,16 @@ class DatabaseCollector(Collector):
         yield answered
 
         letters = GaugeMetricFamily(
-            "bistand_letters_pending", "Decisions whose decision letter is not archived yet."
+            "bistand_letters_pending",
+            "Automated decisions whose decision letter is not archived yet (the letter task "
+            "waits, or failed; a caseworker's decision archives its letter at once).",
         )
-        letters.add_metric([], Decision.objects.filter(letter__isnull=True).count())
+        # As the worker's recovery sweep counts them (robot/recovery.py): imported history and
+        # caseworkers' decisions are not waiting for the letter task.
+        waiting_letters = Decision.objects.filter(letter__isnull=True).exclude(
+            automated_function=""
+        )
+        letters.add_metric([], waiting_letters.count())
         yield letters
         payments = GaugeMetricFamily(
             "bistand_payments_pending", "Payment orders not yet sent to the bank."
