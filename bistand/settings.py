@@ -425,7 +425,9 @@ CONTENT_SECURITY_POLICY = {
 # names, cached for ever (the name changes with the content).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's CompressedManifestStaticFilesStorage; the files' own names where nothing
+    # has been collected (bistand/core/staticfiles.py).
+    "staticfiles": {"BACKEND": "bistand.core.staticfiles.StaticFilesStorage"},
 }
 # Only the hashed copies are kept (templates ask for them by their hashed names), and source
 # maps are not compressed: halves what collectstatic compresses.

@@ -45,6 +45,15 @@ errorlog = "-"
 loglevel = os.environ.get("BISTAND_LOG_LEVEL", "info").lower()
 logger_class = "bistand.core.gunicorn_conf.JsonAccessLogger"
 
+
+def pre_fork(server, worker):
+    """With ``preload_app`` the master imported Django: should anything have opened a database
+    connection there, it is closed before forking, so no two processes share one socket."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 # Twelve or ten digits, optionally with a separator (ÅÅÅÅMMDD-NNNN, ÅÅMMDD+NNNN, …).
 _PERSONNUMMER = re.compile(r"(?<!\d)(\d{6}|\d{8})[-+]?\d{4}(?!\d)")
 

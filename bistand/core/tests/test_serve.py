@@ -137,9 +137,11 @@ def test_bistand_serve_behind_a_tls_proxy_serves_pages_and_hashed_static_files(t
     port = free_port()
     argv = as_started_here(exec_start("bistand-web.service"), **{"--bind": f"127.0.0.1:{port}"})
     assert argv[1:] == ["serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    metrics = tmp_path / "metrics"  # the unit's RuntimeDirectory, empty at each start
+    metrics.mkdir()
     server = subprocess.Popen(
         argv,
-        env=production_env(tmp_path),
+        env=production_env(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(metrics)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -246,3 +248,16 @@ def test_the_worker_unit_starts_a_worker_that_stops_on_sigterm(tmp_path):
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=30)
     assert worker.returncode == 0, output
+
+
+def test_without_collectstatic_pages_refer_to_static_files_by_their_own_names(tmp_path):
+    """A process where nothing was collected (runserver, a benchmark's child) renders pages."""
+    from bistand.core.staticfiles import StaticFilesStorage
+
+    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert storage.url("core/site.css") == "/static/core/site.css"
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "paths": {"core/site.css": "core/site.0123456789ab.css"}})
+    )
+    collected = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert collected.url("core/site.css") == "/static/core/site.0123456789ab.css"
