@@ -81,8 +81,9 @@ def record(
     """Append one event to the audit log and return it.
 
     Raises ``ValueError`` before writing anything if the event is malformed or its text looks
-    like it holds a personnummer. Runs in a savepoint of the caller's transaction (or a
-    transaction of its own), so the event commits or rolls back with the caller's change.
+    like it holds a personnummer. Runs in the caller's transaction (or a transaction of its
+    own), so the event commits or rolls back with the caller's change; if appending fails, the
+    caller's transaction cannot go on (no savepoint of its own: two statements fewer).
 
     Inside ``deferred()`` the event is checked now and appended when the block ends (and
     ``None`` is returned).
@@ -125,14 +126,42 @@ def deferred() -> Iterator[None]:
 
 
 def _append(entries: list[tuple[str, str, int | None, str, dict[str, Any]]]) -> list[AuditEvent]:
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint of its own (two statements fewer per
+    # append): if the append fails, the caller's whole transaction rolls back with it, which is
+    # what the caller's change needs anyway (a change is never kept without its event).
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
-        created_at = timezone.now()
-        sequence, previous = head.sequence, head.hash
-        events = []
-        for action, actor, case_id, subject, data in entries:
-            sequence += 1
-            content = event_content(
+        broken = head.sequence == 0 and AuditEvent.objects.exists()
+        if not broken:
+            events = _write(head, entries)
+    if broken:  # raised outside the block: the caller's transaction is left usable
+        raise AuditChainError(
+            "Granskningskedjans huvud står på noll men loggen har händelser: "
+            "kör `bistand audit verify` och utred innan något mer loggas."
+        )
+    return events
+
+
+def _write(
+    head: AuditChainHead, entries: list[tuple[str, str, int | None, str, dict[str, Any]]]
+) -> list[AuditEvent]:
+    created_at = timezone.now()
+    sequence, previous = head.sequence, head.hash
+    events = []
+    for action, actor, case_id, subject, data in entries:
+        sequence += 1
+        content = event_content(
+            sequence=sequence,
+            created_at=created_at,
+            actor=actor,
+            action=action,
+            case_id=case_id,
+            subject=subject,
+            data=data,
+        )
+        digest = chain_hash(previous, content)
+        events.append(
+            AuditEvent(
                 sequence=sequence,
                 created_at=created_at,
                 actor=actor,
@@ -140,31 +169,20 @@ def _append(entries: list[tuple[str, str, int | None, str, dict[str, Any]]]) -> 
                 case_id=case_id,
                 subject=subject,
                 data=data,
+                prev_hash=previous,
+                hash=digest,
             )
-            digest = chain_hash(previous, content)
-            events.append(
-                AuditEvent(
-                    sequence=sequence,
-                    created_at=created_at,
-                    actor=actor,
-                    action=action,
-                    case_id=case_id,
-                    subject=subject,
-                    data=data,
-                    prev_hash=previous,
-                    hash=digest,
-                )
-            )
-            previous = digest
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-        else:
-            AuditEvent.objects.bulk_create(events)
-        # The head moves one event at a time (a database trigger insists on it).
-        for event in events:
-            AuditChainHead.objects.filter(pk=HEAD_ID).update(
-                sequence=event.sequence, hash=event.hash
-            )
+        )
+        previous = digest
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    # The head moves once, to the batch's last event; a database trigger insists that it
+    # only moves forward and onto an event written with that hash (migration 0003).
+    AuditChainHead.objects.filter(pk=HEAD_ID).update(
+        sequence=events[-1].sequence, hash=events[-1].hash
+    )
     return events
 
 
@@ -182,11 +200,6 @@ def _locked_head() -> AuditChainHead:
         # here: ignore_conflicts lets the second wait for the first and then lock its row.
         AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID)], ignore_conflicts=True)
         head = AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
-    if head.sequence == 0 and AuditEvent.objects.exists():
-        raise AuditChainError(
-            "Granskningskedjans huvud står på noll men loggen har händelser: "
-            "kör `bistand audit verify` och utred innan något mer loggas."
-        )
     return head
 
 

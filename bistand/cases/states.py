@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import sql
 from django.utils import timezone
 
 from bistand.audit.services import record
@@ -68,31 +69,76 @@ def transition(
         )
     now = timezone.now()
     fields = {"state": to_state, "state_changed_at": now, **(extra or {})}
-    with transaction.atomic():
-        updated = Application.objects.filter(pk=application.pk, state=source).update(**fields)
-        if updated != 1:
-            raise ConcurrentTransition(
-                f"Ansökan {application.pk} var inte längre {State(source).label}; "
-                "någon annan hann ändra den först."
+    reason = reason[:500]
+    # In the caller's transaction without a savepoint of its own (fewer statements): the
+    # compare-and-swap is decided before anything is written, and ConcurrentTransition is
+    # raised after the block, so a caller that catches it can go on.
+    with transaction.atomic(savepoint=False):
+        swapped = _swap_and_log(application, source, to_state, fields, actor, reason, now)
+        if swapped:
+            record(
+                "application.transition",
+                actor=actor,
+                case_id=application.case_id,
+                subject=f"application:{application.pk}",
+                data={"from": source, "to": to_state, "reason": reason},
             )
+    if not swapped:
+        raise ConcurrentTransition(
+            f"Ansökan {application.pk} var inte längre {State(source).label}; "
+            "någon annan hann ändra den först."
+        )
+    for name, value in fields.items():
+        setattr(application, name, value)
+    return application
+
+
+def _swap_and_log(
+    application: Application,
+    source: str,
+    to_state: str,
+    fields: dict,
+    actor: str,
+    reason: str,
+    now,
+) -> bool:
+    """The compare-and-swap and its ``Transition`` row: True if the state was ``source``.
+
+    On PostgreSQL one statement (the UPDATE in a data-modifying CTE whose row, if any, the
+    INSERT of the log row reads); elsewhere the UPDATE and, if it matched, the INSERT."""
+    rows = Application.objects.filter(pk=application.pk, state=source)
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        if rows.update(**fields) != 1:
+            return False
         TransitionLog.objects.create(
             application=application,
             from_state=source,
             to_state=to_state,
             at=now,
             actor=actor,
-            reason=reason[:500],
+            reason=reason,
         )
-        record(
-            "application.transition",
-            actor=actor,
-            case_id=application.case_id,
-            subject=f"application:{application.pk}",
-            data={"from": source, "to": to_state, "reason": reason[:500]},
-        )
-    for name, value in fields.items():
-        setattr(application, name, value)
-    return application
+        return True
+    query = rows.query.chain(sql.UpdateQuery)
+    query.add_update_values(fields)
+    update_sql, update_params = query.get_compiler(rows.db).as_sql()
+    quote = connection.ops.quote_name
+    log = TransitionLog._meta
+    columns = ", ".join(
+        quote(log.get_field(name).column)
+        for name in ("application", "from_state", "to_state", "at", "actor", "reason")
+    )
+    pk = quote(Application._meta.pk.column)
+    statement = (
+        f"WITH swapped AS ({update_sql} RETURNING {pk}) "  # noqa: S608 - compiled by the ORM
+        f"INSERT INTO {quote(log.db_table)} ({columns}) "
+        f"SELECT {pk}, %s, %s, %s, %s, %s FROM swapped"
+    )
+    at = log.get_field("at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*update_params, source, to_state, at, actor, reason])
+        return cursor.rowcount == 1
 
 
 def time_in_states(application: Application, now=None) -> dict[str, timedelta]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bistand.audit.services import Actor, record
@@ -230,6 +230,29 @@ def granted_months(application: Application) -> list[str]:
     )
 
 
+def case_history(application: Application) -> tuple[dict[str, Any] | None, list[str]]:
+    """``previous_declared`` and ``granted_months`` in one query (the robot's run needs both)."""
+    prev = _previous_month(application.month)
+    rows = (
+        Application.objects.filter(case_id=application.case_id, month__lt=application.month)
+        .filter((Q(month=prev) & ~Q(state=State.WITHDRAWN)) | Q(decision__outcome="grant"))
+        .order_by("month", "pk")
+        .values_list("month", "state", "decision__outcome", "declared")
+    )
+    previous, granted = None, []
+    for month, state, outcome, declared in rows:
+        if month == prev and state != State.WITHDRAWN and previous is None:
+            previous = declared
+        if outcome == "grant":
+            granted.append(month)
+    return previous, granted
+
+
+def _previous_month(month: str) -> str:
+    m = Month.parse(month)
+    return f"{m.year - (m.month == 1):04d}-{12 if m.month == 1 else m.month - 1:02d}"
+
+
 def jobbstimulans_eligible(granted: list[str], month: str) -> bool:
     """Six months in a row with försörjningsstöd before ``month``, within the 24-month window.
 
@@ -259,10 +282,15 @@ def _month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def rules_input(application: Application, guidelines: str | None) -> dict[str, Any]:
-    """The rules engine's input from what the applicant declared (ids, not personnummer)."""
+def rules_input(
+    application: Application, guidelines: str | None, granted: list[str] | None = None
+) -> dict[str, Any]:
+    """The rules engine's input from what the applicant declared (ids, not personnummer).
+
+    ``granted``: the case's granted months if the caller has them (``case_history``)."""
     declared = application.declared
-    granted = granted_months(application) if application.kind == ApplicationKind.REPEAT else []
+    if granted is None:
+        granted = granted_months(application) if application.kind == ApplicationKind.REPEAT else []
     ids: dict[str, str] = {}
     counters: dict[str, int] = {}
     members = []
@@ -355,6 +383,9 @@ def _run(application: Application, resumed: bool, stage: Stage) -> str:
         .version_for(month)
         .data["values"]["income_change_threshold"]
     )
+    previous, granted = (
+        case_history(application) if application.kind == ApplicationKind.REPEAT else (None, [])
+    )
     members = [
         Person(
             m["personnummer"], m["role"], _label(m["role"], m["personnummer"]), bool(m.get("days"))
@@ -367,15 +398,13 @@ def _run(application: Application, resumed: bool, stage: Stage) -> str:
             kind=application.kind,
             members=members,
             declared=declared,
-            previous=previous_declared(application)
-            if application.kind == ApplicationKind.REPEAT
-            else None,
+            previous=previous,
             register=register,
             threshold=threshold,
         )
     )
     stage.name = "calculation"
-    result = calculate_json(rules_input(application, case.municipality.guidelines or None))
+    result = calculate_json(rules_input(application, case.municipality.guidelines or None, granted))
     stage.name = "proposal"
     flags += [flag.to_json() for flag in result.flags]
     policy = DecisionPolicy.objects.filter(municipality_id=case.municipality_id).first()
