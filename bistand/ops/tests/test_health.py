@@ -17,6 +17,8 @@ from django_tasks.signals import task_finished
 from bistand.ops.heartbeat import Heartbeat
 from bistand.ops.models import WorkerHeartbeat
 
+from .processes import child_database_url
+
 pytestmark = pytest.mark.django_db
 
 #: Nothing listens here: a connection is refused at once.
@@ -194,14 +196,9 @@ def test_a_worker_forgets_heartbeats_older_than_a_day():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_running_worker_process_beats_and_removes_its_row_when_stopped(register_simulator):
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "sqlite" or "memory" in name:
-        pytest.skip("needs the SQLite test database file")
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{name}",
+        "DATABASE_URL": child_database_url(),
         "BISTAND_REGISTER_SIMULATOR_URL": register_simulator.url,
         "BISTAND_LOG_LEVEL": "WARNING",
     }

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from .processes import child_database_url
+
 #: A web process: serves some requests to /health/live, then answers /metrics once if asked.
 PROCESS = """
 import os, sys
@@ -26,13 +28,9 @@ if sys.argv[2] == "scrape":
 
 
 def run(directory, requests: int, scrape: bool) -> str:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("the processes share the SQLite test database file")
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": child_database_url(),
         "PROMETHEUS_MULTIPROC_DIR": str(directory),
         "DJANGO_SETTINGS_MODULE": "bistand.settings",
         "BISTAND_ALLOWED_HOSTS": "testserver",
