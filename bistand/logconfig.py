@@ -105,5 +105,8 @@ def logging_dict(level: str = "INFO", fmt: str = "console") -> dict[str, Any]:
             # it did with each application instead.
             "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
             "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            # WeasyPrint's progress ("Step 2 - Fetching and parsing CSS") at INFO, several lines
+            # per decision letter.
+            "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         },
     }
