@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -41,10 +40,6 @@ class RobotBench:
     per_second: float
     decided: int
     to_caseworker: int
-    #: The workers' own CPU time (user + system), for a figure that a loaded machine does not
-    #: distort as much as the wall clock: applications per CPU-second of a worker. Not counted:
-    #: the register simulator and, on PostgreSQL, the database server.
-    cpu_seconds: float = 0.0
 
 
 def _free_port() -> int:
@@ -185,7 +180,6 @@ def run(
             )
             log(f"running {workers} worker(s) until the queue is empty")
             started = time.perf_counter()
-            cpu_before = _children_cpu()
             procs = [
                 _bistand(
                     "worker",
@@ -201,11 +195,6 @@ def run(
                 if proc.returncode != 0:
                     raise RuntimeError(f"a worker failed:\n{err.decode()}")
             wall = time.perf_counter() - started
-            cpu = _children_cpu() - cpu_before
-            log(
-                f"workers' CPU time: {cpu:.1f} s, {cpu / applications * 1000:.1f} ms per "
-                f"application ({applications / cpu if cpu else 0:.0f} applications per CPU-second)"
-            )
             window, decided, manual = _measure(env, month)
         finally:
             simulator.terminate()
@@ -219,14 +208,7 @@ def run(
         per_second=applications / window if window else 0.0,
         decided=decided,
         to_caseworker=manual,
-        cpu_seconds=cpu,
     )
-
-
-def _children_cpu() -> float:
-    """User + system CPU seconds of the child processes waited for so far."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 _MEASURE = """
