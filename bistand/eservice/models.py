@@ -139,6 +139,13 @@ class _AttachmentStorage(LazyObject):
 attachment_storage = _AttachmentStorage()
 
 
+def attachment_store():
+    """The attachment storage, as a callable: a migration then names this function instead of
+    the path the storage had where the migration was made (a fresh clone elsewhere saw a model
+    change that was not there)."""
+    return attachment_storage
+
+
 def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
@@ -167,7 +174,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField("storlek (byte)")
     sha256 = models.CharField(max_length=64)
-    file = models.FileField(storage=attachment_storage, upload_to=_attachment_path)
+    file = models.FileField(storage=attachment_store, upload_to=_attachment_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
