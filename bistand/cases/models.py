@@ -295,6 +295,8 @@ class Transition(models.Model):
         verbose_name = "statusändring"
         verbose_name_plural = "statusändringar"
         ordering = ["at", "pk"]
+        # /metrics counts the robot's outcomes in the last minutes (bistand/ops/metrics.py).
+        indexes = [models.Index(fields=["from_state", "at"], name="transition_from_state_at")]
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"

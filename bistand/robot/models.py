@@ -35,6 +35,8 @@ class RegisterFetch(models.Model):
                 fields=["application", "person", "source"], name="one_answer_per_source"
             )
         ]
+        # /metrics counts the last minutes' answers per source (bistand/ops/metrics.py).
+        indexes = [models.Index(fields=["fetched_at"], name="register_fetch_fetched_at")]
 
     def __str__(self) -> str:
         return f"{self.source}: {self.status}"
