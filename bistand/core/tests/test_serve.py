@@ -150,6 +150,10 @@ def test_bistand_serve_behind_a_tls_proxy_serves_pages_and_hashed_static_files(t
     proxy = {"Host": HOST, "X-Forwarded-Proto": "https"}
     try:
         wait_until_up(base, server, seconds=120)  # the first start collects the static files
+        # The first worker may answer while the second is still being forked (seen under load).
+        deadline = time.monotonic() + 30
+        while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(children(server.pid)) == 2, "gunicorn's master and two workers"
         with httpx.Client(base_url=base, trust_env=False, timeout=10) as client:
             page = client.get("/", headers=proxy)
