@@ -32,9 +32,11 @@ from bistand.cases.seeding import get_municipality
 from bistand.cases.services import get_or_create_person
 from bistand.eservice import services
 from bistand.eservice.demo import AF_REGISTERED, JOHAN, SARA, ensure_history
-from bistand.eservice.models import Draft, Message, Step
+from bistand.eservice.models import Draft, Message
 from bistand.eservice.services import SignerLogin, months_open
 from bistand.rules.period import Month
+
+from .test_apply import complete
 
 ATTACKER = "198504122386"
 SARA_PNR = SARA.personnummer
@@ -44,19 +46,6 @@ PDF = b"%PDF-1.4\n% a certificate\n"
 
 def login(ref: str) -> SignerLogin:
     return SignerLogin("http://e-id.test", ref, timezone.now())
-
-
-def finish_steps(draft: Draft) -> Draft:
-    draft.data.update(
-        {
-            "housing": {"type": "rent", "rooms": 1},
-            "costs": [{"type": "rent", "amount": "6500.00"}],
-            "planning": {"af_registered": True, "activity": ""},
-        }
-    )
-    draft.steps_done = list(Step.values)
-    draft.save()
-    return draft
 
 
 def first_application_naming(writer: Person, partner: str, month: str) -> Draft:
@@ -72,7 +61,7 @@ def first_application_naming(writer: Person, partner: str, month: str) -> Draft:
             ]
         },
     )
-    return finish_steps(draft)
+    return complete(draft)
 
 
 @pytest.fixture
@@ -105,7 +94,7 @@ def attack(attacker: Client, month: str) -> Application:
         {"new_personnummer": SARA_PNR, "new_role": "partner"},
     )
     assert added.status_code == 302, added.content.decode()[:2000]
-    finish_steps(Draft.objects.get(pk=draft.pk))
+    complete(Draft.objects.get(pk=draft.pk))
     signed = attacker.post(f"/mina-sidor/ansok/{draft.pk}/granska/", {"confirm": "on"})
     assert signed.status_code == 302
     return Application.objects.get(case__household__members__person__personnummer=ATTACKER)
