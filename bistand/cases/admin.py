@@ -27,7 +27,7 @@ class MunicipalityAdmin(SettingsAdmin):
     superuser_adds = True
     superuser_deletes = True
     list_display = ("name", "code", "committee", "guidelines")
-    fields = ("code", "name", "organisation_number", "committee", "guidelines")
+    fields = ("code", "name", "kommunkod", "organisation_number", "committee", "guidelines")
 
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("code",)

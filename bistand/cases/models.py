@@ -7,6 +7,7 @@ Money is integer öre (``*_ore``). Every model keeps its history
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,14 @@ class Municipality(models.Model):
     name = models.CharField("namn", max_length=100)
     organisation_number = models.CharField("organisationsnummer", max_length=11, blank=True)
     committee = models.CharField("nämnd", max_length=200, default="Socialnämnden")
+    kommunkod = models.CharField(
+        "kommunkod",
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", "Kommunkoden är fyra siffror (t.ex. 0180).")],
+        help_text="SCB:s fyrsiffriga kod (län + kommun); används i statistiken till "
+        "Socialstyrelsen.",
+    )
     guidelines = models.CharField(
         "kommunala riktlinjer",
         max_length=100,
