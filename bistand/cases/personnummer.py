@@ -48,3 +48,9 @@ def pseudonym(value: str) -> str:
     """A stable, non-reversible tag for logs (keyed by the secret key)."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{normalise(value)}".encode()).hexdigest()
     return f"p-{digest[:12]}"
+
+
+def legal_sex(value: str) -> str:
+    """``"F"`` or ``"M"``: legal sex as the personnummer (or samordningsnummer) records it, by
+    the parity of the ninth digit (folkbokföringslagen 1991:481, 18 §: odd for men)."""
+    return "F" if _pnr.Personnummer(value).is_female() else "M"
