@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "bistand.decisions",
     "bistand.payments",
     "bistand.followup",
+    "bistand.outcomes",  # periods, avslut, försörjningshinder (issue 14)
     "bistand.letters",
     "bistand.staff",
     "bistand.parameters",

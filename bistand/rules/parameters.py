@@ -44,7 +44,7 @@ OFFICIAL = "official"
 PROVISIONAL = "provisional"
 ROUNDING_MODES = {"ROUND_HALF_UP": ROUND_HALF_UP, "ROUND_DOWN": ROUND_DOWN, "ROUND_UP": ROUND_UP}
 #: Table folders the store loads (local guidelines are loaded separately).
-TABLE_FOLDERS = ("riksnorm", "national")
+TABLE_FOLDERS = ("riksnorm", "national", "statistics")
 
 
 @dataclass(frozen=True, slots=True)
