@@ -107,6 +107,9 @@ def import_history(
         state=State.PAID,
         submitted_at=timezone.now(),
     )
+    from bistand.outcomes.services import ensure_period
+
+    ensure_period(application, actor=SEEDER)  # the case's period 1 starts with its history
     result = calculate_json(rules_input(application, guidelines))
     trace = result.trace()
     calculation = CalculationSnapshot.objects.create(

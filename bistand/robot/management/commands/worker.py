@@ -10,6 +10,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
 from bistand.ops.heartbeat import Heartbeat
+from bistand.outcomes.tasks import propose_closures_daily
 from bistand.parameters.services import log_warnings_daily
 from bistand.robot import handover, recovery
 from bistand.robot.pipeline import worker_id
@@ -70,6 +71,9 @@ class Command(BaseCommand):
                 if stale:
                     self.stdout.write(f"tog bort {len(stale)} överblivna uppladdningsfiler")
                 log_warnings_daily()  # e.g. next year's riksnorm not entered (once a day)
+                proposed = propose_closures_daily()  # households that stopped applying
+                if proposed:
+                    self.stdout.write(f"{len(proposed)} nya förslag om avslut")
             worker.run()  # batch mode: returns when the queue is empty
             if not worker.running:
                 break

@@ -1,0 +1,108 @@
+"""The robot's closing proposals: a periodic chore the worker runs (``bistand worker``'s
+housekeeping, at most once a day per process).
+
+A case whose household has not applied for ``national.closure_proposal``'s
+``months_without_application`` months (a local choice) gets one open ``ClosureProposal``:
+never two (a constraint and a check), never for a case with an application in process or a
+recent one, and not again for the same gap once a caseworker has dismissed it (a new
+proposal needs a later application first). The robot never closes a case itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from bistand.audit.services import Actor, record
+from bistand.cases.models import Application, Case, State
+from bistand.rules.period import Month
+
+from .models import AssistancePeriod, ClosureProposal, ProposalStatus
+from .services import IN_PROCESS, months_before_closure_proposal
+
+log = logging.getLogger(__name__)
+ROBOT = Actor.system("robot")
+_proposed_on: date | None = None
+
+
+def months_between(earlier: str, later: Month) -> int:
+    first = Month.parse(earlier)
+    return (later.year - first.year) * 12 + later.month - first.month
+
+
+def _shift(month: Month, months: int) -> Month:
+    index = month.year * 12 + month.month - 1 - months
+    return Month(index // 12, index % 12 + 1)
+
+
+def candidates(today: date):
+    """Cases with an open period whose latest application month is at least N months before
+    this month, without an application in process and without a proposal for that gap."""
+    n = months_before_closure_proposal(today)
+    cutoff = str(_shift(Month(today.year, today.month), n))
+    latest = (
+        Application.objects.filter(case=OuterRef("pk"))
+        .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+        .order_by("-month")
+        .values("month")[:1]
+    )
+    return (
+        Case.objects.filter(
+            Exists(AssistancePeriod.objects.filter(case=OuterRef("pk"), closed_at__isnull=True))
+        )
+        .exclude(Exists(Application.objects.filter(case=OuterRef("pk"), state__in=IN_PROCESS)))
+        .annotate(last_applied=Subquery(latest))
+        .filter(last_applied__lte=cutoff)
+        .exclude(
+            Exists(
+                ClosureProposal.objects.filter(case=OuterRef("pk")).filter(
+                    Q(status=ProposalStatus.OPEN) | Q(last_applied_month=OuterRef("last_applied"))
+                )
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def propose_closures(today: date | None = None) -> list[ClosureProposal]:
+    """Create the open proposals due today (each audited as ``case.closure_proposed``)."""
+    today = today or timezone.localdate()
+    month = Month(today.year, today.month)
+    made = []
+    for case in candidates(today).only("pk").iterator(chunk_size=500):
+        gap = months_between(case.last_applied, month)
+        try:
+            with transaction.atomic():
+                proposal = ClosureProposal.objects.create(
+                    case=case,
+                    months_without_application=min(gap, 32767),
+                    last_applied_month=case.last_applied,
+                )
+                record(
+                    "case.closure_proposed",
+                    actor=ROBOT,
+                    case_id=case.pk,
+                    subject=f"closure_proposal:{proposal.pk}",
+                    data={"last_applied_month": case.last_applied, "months": gap},
+                )
+        except IntegrityError:
+            continue  # another worker proposed it first: one open proposal per case
+        made.append(proposal)
+    if made:
+        log.info("förslag om avslut: %s nya", len(made))
+    return made
+
+
+def propose_closures_daily(on: date | None = None) -> list[ClosureProposal]:
+    """``propose_closures`` at most once a calendar day per process (the worker's
+    housekeeping runs every few minutes)."""
+    global _proposed_on
+    day = on or timezone.localdate()
+    if _proposed_on == day:
+        return []
+    _proposed_on = day
+    return propose_closures(day)

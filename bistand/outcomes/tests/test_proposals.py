@@ -1,0 +1,106 @@
+"""The robot's closing proposal: when a household has not applied for N months (the parameter
+national.closure_proposal, 2 months), one open proposal, never two, never for a case that
+applied recently or has an application in process."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bistand.audit.models import AuditEvent
+from bistand.outcomes import services, tasks
+from bistand.outcomes.models import ClosureProposal
+
+from .conftest import TEST, adults_of, apply, household
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_parameter_is_a_dated_local_choice():
+    assert services.months_before_closure_proposal(date(2025, 6, 1)) == 2
+    version = services.code_table_version(services.CLOSURE_PARAMETER, "2025-06")
+    assert version.data["basis"] == "local_choice"
+
+
+def test_a_household_that_stopped_applying_gets_one_proposal_never_two(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    assert tasks.propose_closures(date(2025, 4, 20)) == []  # one month: too early
+    made = tasks.propose_closures(date(2025, 5, 3))  # April and May without an application
+    assert [(p.case_id, p.months_without_application, p.last_applied_month) for p in made] == [
+        (case.pk, 2, "2025-03")
+    ]
+    assert tasks.propose_closures(date(2025, 5, 4)) == []
+    assert tasks.propose_closures(date(2025, 8, 1)) == []
+    assert ClosureProposal.objects.filter(case=case).count() == 1
+    event = AuditEvent.objects.get(action="case.closure_proposed", case_id=case.pk)
+    assert event.actor == "system:robot" and event.data["months"] == 2
+
+
+def test_no_proposal_for_a_case_with_a_recent_application(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    apply(case, "2025-04")
+    assert tasks.propose_closures(date(2025, 5, 20)) == []
+
+
+def test_no_proposal_while_an_application_is_in_process(units):
+    case = household(units[0])
+    apply(case, "2025-01")
+    apply(case, "2025-02", decided=False)
+    # the application for February is still with the robot
+    assert tasks.propose_closures(date(2025, 6, 1)) == []
+
+
+def test_no_proposal_for_a_closed_case(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    services.close_period(
+        case,
+        last_month="2025-03",
+        reasons={p.pk: "work" for p in adults_of(case)},
+        actor=TEST,
+    )
+    assert tasks.propose_closures(date(2025, 9, 1)) == []
+
+
+def test_a_dismissed_proposal_is_not_repeated_for_the_same_gap(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    (proposal,) = tasks.propose_closures(date(2025, 5, 3))
+    with pytest.raises(ValidationError):
+        services.dismiss_proposal(proposal, reason="  ", actor=TEST)
+    services.dismiss_proposal(proposal, reason="Sökande är inlagd på sjukhus.", actor=TEST)
+    assert tasks.propose_closures(date(2025, 7, 1)) == []
+    # a later application, then a new gap: a new proposal
+    apply(case, "2025-07")
+    (again,) = tasks.propose_closures(date(2025, 9, 2))
+    assert again.last_applied_month == "2025-07"
+    assert ClosureProposal.objects.filter(case=case, status="open").count() == 1
+
+
+def test_closing_accepts_the_open_proposal(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    (proposal,) = tasks.propose_closures(date(2025, 5, 3))
+    period = services.close_period(
+        case,
+        last_month="2025-03",
+        reasons={p.pk: "unknown" for p in adults_of(case)},
+        actor=TEST,
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decided_by) == ("accepted", TEST)
+    assert period.closed_via == "robot_proposal"
+
+
+def test_the_daily_chore_runs_once_a_day(units):
+    case = household(units[0])
+    apply(case, "2025-03")
+    tasks._proposed_on = None
+    assert len(tasks.propose_closures_daily(date(2025, 5, 3))) == 1
+    ClosureProposal.objects.all().delete()
+    assert tasks.propose_closures_daily(date(2025, 5, 3)) == []
+    assert len(tasks.propose_closures_daily(date(2025, 5, 4))) == 1
