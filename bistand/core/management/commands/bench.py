@@ -45,6 +45,10 @@ class Command(BaseCommand):
 
         eservice_bench.add_arguments(sub)
 
+        from bistand.ops import bench_system
+
+        bench_system.add_arguments(sub)
+
     def handle(self, *args, **options):
         if options["what"] == "rules":
             self.bench_rules(options)
@@ -54,6 +58,10 @@ class Command(BaseCommand):
             from bistand.eservice import bench as eservice_bench
 
             eservice_bench.handle(options, self.stdout.write)
+        elif options["what"] == "system":
+            from bistand.ops import bench_system
+
+            bench_system.handle(options, self.stdout.write)
         else:
             from bistand.browser import bench as workspace_bench
 
