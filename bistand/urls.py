@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("bistand.staff.urls")),
     path("handlaggning/", include("bistand.workspace.urls")),
+    path("handlaggning/", include("bistand.outcomes.urls")),  # avslut, försörjningshinder
     path("parametrar/", include("bistand.parameters.urls")),
     path("uppfoljning/", include("bistand.followup.urls")),
     path("api/", include("bistand.api.urls")),
