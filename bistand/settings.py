@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "bistand.payments",
     "bistand.followup",
     "bistand.outcomes",  # periods, avslut, försörjningshinder (issue 14)
+    "bistand.statistics",  # the monthly delivery to Socialstyrelsen (issue 14)
     "bistand.letters",
     "bistand.staff",
     "bistand.parameters",
@@ -148,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bistand.eservice.context.applicant",
                 "bistand.parameters.context.parameter_warnings",
+                "bistand.statistics.context.statistics_reminder",
             ],
         },
     },
