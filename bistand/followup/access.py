@@ -90,11 +90,14 @@ def scope_for(user, params) -> tuple[Scope, FilterForm]:
     form = FilterForm(params or None, units=choices, whole_municipality=permitted is None)
     first, last = default_period()
     chosen = permitted
-    if form.is_bound and form.is_valid():
-        first = form.cleaned_data["fran"] or first
-        last = form.cleaned_data["till"] or last
+    if form.is_bound:
+        form.is_valid()  # what is valid is used; the errors are shown
+        cleaned = form.cleaned_data
+        if "till" not in form.errors:
+            first = cleaned.get("fran") or first
+            last = cleaned.get("till") or last
         if first > last or len(_span(first, last)) > MAX_MONTHS:
             first = add_months(last, -11)
-        if form.cleaned_data["enhet"]:
-            chosen = (int(form.cleaned_data["enhet"]),)
+        if cleaned.get("enhet"):
+            chosen = (int(cleaned["enhet"]),)
     return Scope(staff.municipality_id, first, last, chosen), form
