@@ -18,6 +18,7 @@ Leavers (adults with an avslutsorsak), unit, born, legal sex by the personnummer
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -230,3 +231,22 @@ def test_key_figure_not_back_within_a_year(world):
     # December's cohort reaches 12 months only in 2026-12, so the year is not complete yet
     assert (figure["numerator"], figure["denominator"], figure["value"]) == (1, 4, 0.25)
     assert figure["complete"] is False
+
+
+def test_the_keyfigures_command(assisted_year):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("followup", "keyfigures", "--year", "2025", stdout=out)
+    figures = {f["id"]: f for f in json.loads(out.getvalue())["figures"]}
+    assert figures["langvarigt_bistand"]["numerator"] == 2  # Q1 and Q2, as above
+    out = StringIO()
+    call_command("followup", "keyfigures", "--year", "2025", "--format", "csv", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("\ufeffKommun;År;Nyckeltal")
+    assert "exempelkommun;2025;langvarigt_bistand;" in text and ";50,0;2;4;" in text
+    with pytest.raises(CommandError, match="ÅÅÅÅ"):
+        call_command("followup", "keyfigures", "--year", "25", stdout=StringIO())
