@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import followup, views
 
 app_name = "api"
 
@@ -28,6 +28,12 @@ REDOC_CSP = {"img-src": ["data:"], "style-src": [UNSAFE_INLINE], "worker-src": [
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path(
+        "v1/followup/tables/<slug:table_id>/",
+        followup.FollowupTableView.as_view(),
+        name="followup-table",
+    ),
+    path("v1/followup/keyfigures/", followup.KeyFiguresView.as_view(), name="followup-keyfigures"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
