@@ -192,10 +192,12 @@ def submit(application: Application, *, actor: str, reason: str = "ansökan insk
         reason=reason,
         extra={"submitted_at": timezone.now()},
     )
-    # The case's period of assistance: period 1, or n+1 after a closing (a return).
-    from bistand.outcomes.services import ensure_period
+    # The case's period of assistance: period 1, or n+1 after a closing (a return); the
+    # applicant's försörjningshinder per adult (bistand/outcomes).
+    from bistand.outcomes.services import ensure_period, record_applicant_answers
 
     ensure_period(application, actor=actor)
+    record_applicant_answers(application, actor=actor)
     from bistand.robot.tasks import enqueue
 
     enqueue(application.pk)

@@ -481,6 +481,49 @@ class PlanningForm(forms.Form):
         max_length=500,
     )
 
+    def __init__(self, *args, adults: list[tuple[str, str]] = (), month: str = "", **kwargs):
+        """``adults``: (personnummer, who: "Jag", "Min partner") of the household's adults: one
+        question on försörjningshinder and one on arbetsmarknadsinsats each, from the code
+        tables in force for ``month`` (bistand/outcomes; optional: the caseworker can record
+        them too). The answers become AdultMonth rows when the application is submitted."""
+        super().__init__(*args, **kwargs)
+        self.adults = list(adults) if month else []
+        if not self.adults:
+            return
+        from bistand.outcomes import services as outcomes
+
+        hinder = outcomes.codes(outcomes.HINDER, month)
+        activities = outcomes.codes(outcomes.ACTIVITIES, month)
+        for i, (_number, who) in enumerate(self.adults):
+            me = i == 0
+            key = "applicant_label" if me else "label"
+            self.fields[f"hinder_{i}"] = forms.ChoiceField(
+                label=_("Vad är det främsta skälet till att du inte kan försörja dig själv nu?")
+                if me
+                else _("%(who)s: vad är det främsta skälet till att hen inte kan försörja sig nu?")
+                % {"who": who},
+                help_text=_(
+                    "Välj det som stämmer bäst. Om du är osäker kan du hoppa över frågan; "
+                    "handläggaren frågar dig."
+                ),
+                choices=[(code, row.get(key) or row["label"]) for code, row in hinder.items()],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"insats_{i}"] = forms.ChoiceField(
+                label=_("Deltar du i någon av de här insatserna?")
+                if me
+                else _("%(who)s: deltar hen i någon av de här insatserna?") % {"who": who},
+                help_text=_(
+                    "Insatser som ska hjälpa dig till arbete, till exempel praktik eller sfi."
+                )
+                if me
+                else _("Insatser som ska hjälpa hen till arbete, till exempel praktik eller sfi."),
+                choices=[("", _("Nej, ingen av dessa"))]
+                + [(code, row.get(key) or row["label"]) for code, row in activities.items()],
+                required=False,
+            )
+
     def clean(self):
         data = super().clean()
         if data.get("af_registered") is False and not data.get("not_registered_reason"):
@@ -495,6 +538,15 @@ class PlanningForm(forms.Form):
         planning = {"af_registered": data["af_registered"], "activity": data.get("activity", "")}
         if data.get("not_registered_reason"):
             planning["not_registered_reason"] = data["not_registered_reason"]
+        if self.adults:
+            planning["situation"] = [
+                {
+                    "personnummer": number,
+                    "hinder": data.get(f"hinder_{i}", ""),
+                    "activity": data.get(f"insats_{i}", ""),
+                }
+                for i, (number, _who) in enumerate(self.adults)
+            ]
         return {"planning": planning}
 
 

@@ -291,7 +291,8 @@ def dismiss_proposal(proposal: ClosureProposal, *, reason: str, actor: str) -> C
             actor=actor,
             case_id=proposal.case_id,
             subject=f"closure_proposal:{proposal.pk}",
-            data={"reason": reason[:500]},
+            # the reason is kept on the proposal; the audit log carries no free text
+            data={"months_without_application": proposal.months_without_application},
         )
     proposal.refresh_from_db()
     return proposal
@@ -375,3 +376,54 @@ def previous_adult_month(application: Application, person: Person) -> AdultMonth
         .order_by("-month", "-recorded_at")
         .first()
     )
+
+
+def record_applicant_answers(application: Application, *, actor: str = "") -> list[AdultMonth]:
+    """On submission: the applicant's answers in the e-service (``declared["planning"]
+    ["situation"]``: personnummer, hinder, activity per adult) become AdultMonth rows with
+    source "applicant". Only the application's adults (sökande, medsökande) count; a code not
+    in the month's tables is kept as "" (not recorded) for the caseworker to fill in; a row the
+    caseworker has already recorded (a completion submitted again) is never overwritten."""
+    situation = (application.declared.get("planning") or {}).get("situation") or []
+    if not situation:
+        return []
+    adults_declared = {
+        m.get("personnummer")
+        for m in application.declared.get("members", [])
+        if m.get("role") in membership.ADULT_ROLES
+    }
+    answers = {
+        s.get("personnummer"): s
+        for s in situation
+        if isinstance(s, dict) and s.get("personnummer") in adults_declared
+    }
+    if not answers:
+        return []
+    hinder_codes = codes(HINDER, application.month)
+    activity_codes = codes(ACTIVITIES, application.month)
+    people = Person.objects.filter(personnummer__in=list(answers))
+    existing = {row.person_id: row for row in AdultMonth.objects.filter(application=application)}
+    now = timezone.now()
+    saved = []
+    for person in people:
+        answer = answers[person.personnummer]
+        hinder = answer.get("hinder") or ""
+        activity = answer.get("activity") or ""
+        values = {
+            "month": application.month,
+            "hinder": hinder if hinder in hinder_codes else "",
+            "activity": activity if activity in activity_codes else "",
+            "source": AdultMonthSource.APPLICANT,
+            "recorded_by": actor,
+            "recorded_at": now,
+        }
+        row = existing.get(person.pk)
+        if row is not None and row.source == AdultMonthSource.CASEWORKER:
+            continue
+        if row is None:
+            row = AdultMonth(application=application, person=person)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.save()
+        saved.append(row)
+    return saved

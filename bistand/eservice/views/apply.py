@@ -199,12 +199,27 @@ def _build(request, draft: Draft, step: str):
     if step == Step.PLANNING:
         planning = data.get("planning", {})
         af = planning.get("af_registered")
+        # One question per adult on försörjningshinder and insats (bistand/outcomes); a repeat
+        # application starts from last month's answers.
+        adults = [
+            (m["personnummer"], _("Jag") if m["role"] == "applicant" else _("Min partner"))
+            for m in sorted(data.get("members", []), key=lambda m: m["role"] != "applicant")
+            if m["role"] in ("applicant", "partner")
+        ]
+        earlier = {s.get("personnummer"): s for s in planning.get("situation", [])}
+        answers = {}
+        for i, (number, _who) in enumerate(adults):
+            answers[f"hinder_{i}"] = earlier.get(number, {}).get("hinder", "")
+            answers[f"insats_{i}"] = earlier.get(number, {}).get("activity", "")
         return forms.PlanningForm(
             post,
+            adults=adults,
+            month=draft.month,
             initial={
                 "af_registered": None if af is None else ("yes" if af else "no"),
                 "activity": planning.get("activity", ""),
                 "not_registered_reason": planning.get("not_registered_reason", ""),
+                **answers,
             },
         )
     if step == Step.ATTACHMENTS:

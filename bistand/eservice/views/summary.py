@@ -100,6 +100,7 @@ def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
         planning_rows.append((_("Varför inte inskriven"), planning["not_registered_reason"]))
     if planning.get("activity"):
         planning_rows.append((_("Vad du gör för att försörja dig"), planning["activity"]))
+    planning_rows += situation_rows(planning.get("situation", []), data, month)
     changes = data.get("changes", "").strip()
     return [
         {"step": Step.HOUSEHOLD, "title": _("Hushåll"), "rows": household},
@@ -131,3 +132,30 @@ def summary(data: dict, month: str, *, me: str = "") -> list[dict]:
         },
         {"step": Step.PLANNING, "title": _("Planering"), "rows": planning_rows},
     ]
+
+
+def situation_rows(situation: list[dict], data: dict, month: str) -> list[tuple[str, str]]:
+    """The answers on försörjningshinder and insats per adult (bistand/outcomes' tables)."""
+    if not situation or not month:
+        return []
+    from bistand.outcomes import services as outcomes
+
+    hinder = outcomes.codes(outcomes.HINDER, month)
+    activities = outcomes.codes(outcomes.ACTIVITIES, month)
+    roles = {m.get("personnummer"): m.get("role") for m in data.get("members", [])}
+    rows = []
+    for answer in situation:
+        applicant = roles.get(answer.get("personnummer")) == "applicant"
+        who = _("Sökande") if applicant else _("Medsökande")
+        chosen = hinder.get(answer.get("hinder", ""))
+        insats = activities.get(answer.get("activity", ""))
+        rows.append(
+            (
+                _("%(who)s: skäl att inte kunna försörja sig") % {"who": who},
+                chosen["label"] if chosen else _("Inte besvarat"),
+            )
+        )
+        rows.append(
+            (_("%(who)s: insats") % {"who": who}, insats["label"] if insats else _("Ingen"))
+        )
+    return rows
