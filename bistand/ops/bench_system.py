@@ -24,7 +24,8 @@ the robot works through the seeded month:
   the start page of an application, the choice of next month (POST, the real form with its
   CSRF token), then every step of the återansökan, each fetched and posted back with the
   answers the form shows (as a user who changes nothing and presses "Fortsätt"), and the review
-  page. **Signing is not driven**: it needs a fresh e-ID login (the broker's round trip, which
+  page (before the steps too: where a returning applicant lands once every step is done).
+  **Signing is not driven**: it needs a fresh e-ID login (the broker's round trip, which
   is not part of this stack), and a benchmark that forged one would measure a path no citizen
   reaches without the broker. The applications the robot works on are the seeded ones, which
   ``bistand seed`` submits through the same ``submit_application`` signing ends in;
@@ -302,6 +303,8 @@ class ApplicantDriver(Driver):
             time.sleep(0.1)
             return
         url = f"/mina-sidor/ansok/{found.group(1)}/"
+        # The review page first: where a returning applicant lands once every step is done.
+        self.request("granska", "GET", f"{url}granska/")
         following = f"{url}{STEPS[0]}/"
         while following.startswith(url) and not following.endswith("/granska/"):
             page = self.request("steg (GET)", "GET", following)
@@ -383,6 +386,42 @@ def _child_json(args: list[str], env: dict[str, str], log) -> dict[str, Any]:
     if child.wait() != 0 or result is None:
         raise RuntimeError(f"bench system: {args[0]} failed (exit {child.returncode})")
     return result
+
+
+def _sql(database_url: str, query: str, params: tuple = ()) -> Any:
+    """One value from the benchmark's database (a plain connection: this process's Django
+    settings name another database)."""
+    import psycopg
+
+    url = database_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(query, params).fetchone()[0]
+
+
+def _left(database_url: str, month: str) -> int:
+    """Applications of the month the robot has not finished."""
+    return _sql(
+        database_url,
+        "SELECT count(*) FROM cases_application WHERE month = %s AND state IN (%s, %s)",
+        (month, "submitted", "robot_processing"),
+    )
+
+
+def _wait_robot(database_url: str, workers: list[subprocess.Popen], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(w.poll() is not None for w in workers):
+            raise RuntimeError("a robot worker exited at start-up")
+        started = _sql(
+            database_url,
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path = %s AND started_at IS NOT NULL",
+            (TASK,),
+        )
+        if started:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"the robot workers took no application within {seconds:.0f} s")
 
 
 def _wait_http(url: str, process: subprocess.Popen, seconds: float, what: str) -> None:
@@ -497,7 +536,6 @@ def run(
                 f"{clients} clients for {seconds:g} s"
             )
             worker_logs = [(logs / f"worker-{n}.log").open("w") for n in range(robot_workers)]
-            started = time.monotonic()
             for out in worker_logs:
                 processes.append(
                     _python(
@@ -510,6 +548,9 @@ def run(
                     )
                 )
             workers = processes[2:]
+            # The load starts once the robot works (a worker's start-up is not part of it).
+            _wait_robot(database_url, workers)
+            started, started_at, cpu = time.monotonic(), time.time(), time.process_time()
             recorder = Recorder()
             until = started + seconds
             drivers: list[Driver] = [
@@ -525,15 +566,16 @@ def run(
             for thread in threads:
                 thread.join()
             window = time.monotonic() - started
+            ended_at, driver_cpu = time.time(), time.process_time() - cpu
             load["end of load"] = _load()
-            left_at_end = _child_json(["--left", f"--month={setup['month']}"], env, log)["left"]
+            left_at_end = _left(database_url, setup["month"])
             drain_until = time.monotonic() + drain_seconds
             left = left_at_end
             while left and time.monotonic() < drain_until:
                 if all(w.poll() is not None for w in workers):
                     break
                 time.sleep(1)
-                left = _child_json(["--left", f"--month={setup['month']}"], env, log)["left"]
+                left = _left(database_url, setup["month"])
             for worker in workers:
                 _stop(worker)
             _stop(server)
@@ -541,11 +583,18 @@ def run(
             for out in worker_logs:
                 out.close()
             checks = _child_json(
-                ["--check", f"--month={setup['month']}", f"--applications={applications}"],
+                [
+                    "--check",
+                    f"--month={setup['month']}",
+                    f"--applications={applications}",
+                    f"--load-from={started_at}",
+                    f"--load-until={ended_at}",
+                ],
                 env,
                 log,
             )
             checks["left_at_end_of_load"] = left_at_end
+            checks["driver_cpu_seconds"] = driver_cpu
             checks["server_errors_logged"] = _errors_in((logs / "web.log").read_text())
             checks["worker_errors_logged"] = sum(
                 _errors_in((logs / f"worker-{n}.log").read_text()) for n in range(robot_workers)
@@ -674,7 +723,9 @@ def report(result: SystemBench) -> list[str]:
         + ("drained after it" if checks["left"] == 0 else f"{checks['left']} never processed")
     )
     lines.append(
-        f"robot: {robot['processed']} applications in {robot['seconds']:.1f} s, "
+        f"robot: {robot['during_load']} applications during the load, "
+        f"{robot['during_load_per_second']:.1f}/s; the month: {robot['processed']} applications "
+        f"in {robot['seconds']:.1f} s from the first task started to the last finished, "
         f"{robot['per_second']:.1f} applications/s ({robot['decided']} decided automatically, "
         f"{robot['proposals']} proposals to a caseworker, {robot['failed']} tasks failed); "
         f"queue {drained}"
@@ -694,8 +745,12 @@ def report(result: SystemBench) -> list[str]:
         f"robot {checks['worker_errors_logged']}"
     )
     lines.append(
+        f"the drivers (this process) used {checks['driver_cpu_seconds']:.0f} s of CPU in the "
+        f"{result.seconds:.0f} s (they share the machine with the stack they measure)"
+    )
+    lines.append(
         f"system: {result.requests / result.seconds:.0f} requests/s, {result.errors} errors, "
-        f"robot {robot['per_second']:.1f} applications/s, "
+        f"robot {robot['during_load_per_second']:.1f} applications/s under load, "
         + ("nothing lost or done twice" if result.ok and checks["audit_ok"] else "NOT CLEAN")
     )
     return lines
@@ -838,14 +893,9 @@ def _session_of(client) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _left(args) -> dict[str, Any]:
-    from bistand.cases.models import Application, State
-
-    waiting = [State.SUBMITTED, State.ROBOT_PROCESSING]
-    return {"left": Application.objects.filter(month=args.month, state__in=waiting).count()}
-
-
 def _check(args) -> dict[str, Any]:
+    from datetime import UTC, datetime
+
     from django.db.models import Count, Max, Min
     from django_tasks_db.models import DBTaskResult
 
@@ -866,6 +916,11 @@ def _check(args) -> dict[str, Any]:
     processed = proposals.count()
     to_caseworker = proposals.filter(route=Route.CASEWORKER).count()
     decided = Decision.objects.filter(application__month=args.month).exclude(automated_function="")
+    # Applications the robot finished while the drivers ran (the task table's times).
+    load_from = datetime.fromtimestamp(args.load_from, tz=UTC)
+    load_until = datetime.fromtimestamp(args.load_until, tz=UTC)
+    load_seconds = args.load_until - args.load_from
+    during_load = done.filter(finished_at__gte=load_from, finished_at__lte=load_until).count()
     decided_twice = {row["application"] for row in duplicates(args.month)}
     reasons: dict[str, int] = {}
     for routed in Proposal.objects.filter(application__month=args.month).values_list(
@@ -904,6 +959,8 @@ def _check(args) -> dict[str, Any]:
             "failed": tasks.filter(status="FAILED").count(),
             "seconds": seconds,
             "per_second": processed / seconds if seconds else 0.0,
+            "during_load": during_load,
+            "during_load_per_second": during_load / load_seconds if load_seconds else 0.0,
         },
     }
 
@@ -912,13 +969,14 @@ def _child(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bistand.ops.bench_system")
     step = parser.add_mutually_exclusive_group(required=True)
     step.add_argument("--setup", action="store_true")
-    step.add_argument("--left", action="store_true")
     step.add_argument("--check", action="store_true")
     parser.add_argument("--applications", type=int, default=0)
     parser.add_argument("--applicants", type=int, default=0)
     parser.add_argument("--caseworkers", type=int, default=0)
     parser.add_argument("--month")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--load-from", type=float, default=0.0)
+    parser.add_argument("--load-until", type=float, default=0.0)
     args = parser.parse_args(argv)
     if args.setup:
         figures = _setup(args)
@@ -927,7 +985,7 @@ def _child(argv: list[str]) -> None:
         import django
 
         django.setup()
-        figures = _left(args) if args.left else _check(args)
+        figures = _check(args)
     print("RESULT " + json.dumps(figures), flush=True)
 
 

@@ -60,7 +60,7 @@ def test_the_whole_stack_under_load_serves_every_page_and_loses_nothing():
     url = postgresql_server()
     done = bench(
         "--applications=40",
-        "--seconds=12",
+        "--seconds=15",
         "--clients=4",
         "--web=2",
         "--robot-workers=2",
