@@ -16,6 +16,8 @@ DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - a known development-only login, refused unless DEBUG
 DEMO_STAFF_PASSWORD = "demo"  # noqa: S105 - the same, for the demo staff below
 DEMO_HOUSEHOLDS = 25
+# Exempelkommun is made up, and so is its kommunkod (no real code starts with 00).
+DEMO_KOMMUNKOD = "0000"
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class Command(BaseCommand):
         for open_month in months_open(today):
             eservice_demo.register(client, open_month)
         eservice_demo.ensure_history(seeding.get_municipality(), month)
+        self._history(month)
         self._draw_stickprov(str(seeding.previous_month(month)))
         self._payout_accounts()
         self.stdout.write(
@@ -181,6 +184,26 @@ class Command(BaseCommand):
                 f"submitted, {result.already_there} already there. Automated decisions are on "
                 "for clean återansökningar (a demo setting; the default is a caseworker)."
             )
+        )
+
+    def _history(self, month) -> None:
+        """A year of synthetic history (bistand/core/demo_history.py) and a kommunkod, so
+        /uppfoljning/ has something to show and `bistand statistics socialstyrelsen` a month."""
+        from bistand.cases import seeding
+        from bistand.core import demo_history
+
+        municipality = seeding.get_municipality()
+        if not municipality.kommunkod:
+            municipality.kommunkod = DEMO_KOMMUNKOD
+            municipality.save()
+        result = demo_history.load(municipality, month)
+        if result.skipped:
+            return
+        self.stdout.write(
+            f"History {result.months[0]}–{result.months[-1]}: {result.households} more "
+            f"households, {result.applications} applications decided ({result.automated} "
+            f"automated), {result.closed} periods closed with a reason, {result.returns} "
+            f"returns, {result.controls} stickprov controls with outcomes."
         )
 
     def _draw_stickprov(self, month: str) -> None:
