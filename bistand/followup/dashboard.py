@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from . import charts
 from .export import cell_text, heading
 from .measures import automation, completion, flags, leadtime, outcomes, states, stickprov
-from .measures.base import Scope, Table
+from .measures.base import Figures, Scope, Table
 
 
 @dataclass
@@ -47,10 +47,9 @@ def _hours(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} h".replace(".", ",")
 
 
-def process_sections(scope: Scope) -> list[Section]:
-    measured = leadtime.durations(scope)
-    route = leadtime.by_route(scope, measured)
-    month = leadtime.by_month(scope, measured)
+def process_sections(scope: Scope, figures: Figures) -> list[Section]:
+    route = leadtime.by_route(scope, figures)
+    month = leadtime.by_month(scope, figures)
     months = [r["month"] for r in month.rows]
     lead = Section(
         "handlaggningstid",
@@ -93,8 +92,8 @@ def process_sections(scope: Scope) -> list[Section]:
         ],
         tables=[shown(route), shown(month)],
     )
-    auto = automation.automation(scope)
-    digital = automation.digital(scope)
+    auto = automation.automation(scope, figures)
+    digital = automation.digital(scope, figures)
     automated = Section(
         "automatisering",
         "Automatisering och digitala ansökningar",
@@ -126,7 +125,7 @@ def process_sections(scope: Scope) -> list[Section]:
         ],
         tables=[shown(auto), shown(digital)],
     )
-    timed = states.time_in_states(scope)
+    timed = states.time_in_states(scope, figures)
     state_section = Section(
         "status",
         "Tid i varje status",
@@ -147,7 +146,7 @@ def process_sections(scope: Scope) -> list[Section]:
         else [],
         tables=[shown(timed)],
     )
-    flagged = flags.flags(scope)
+    flagged = flags.flags(scope, figures)
     flag_section = Section(
         "flaggor",
         "Flaggor",
@@ -170,8 +169,8 @@ def process_sections(scope: Scope) -> list[Section]:
         else [],
         tables=[shown(flagged)],
     )
-    drawn = stickprov.outcomes(scope)
-    rate = stickprov.error_rate(scope)
+    drawn = stickprov.outcomes(scope, figures)
+    rate = stickprov.error_rate(scope, figures)
     error = rate.rows[0]
     stickprov_section = Section(
         "stickprov",
@@ -197,14 +196,13 @@ def process_sections(scope: Scope) -> list[Section]:
         "komplettering",
         "Begäranden om komplettering",
         "Hur ofta handläggarna behövde be om mer underlag.",
-        tables=[shown(completion.completion(scope))],
+        tables=[shown(completion.completion(scope, figures))],
     )
     return [lead, automated, state_section, flag_section, stickprov_section, completion_section]
 
 
-def outcome_sections(scope: Scope) -> list[Section]:
-    measured = outcomes.leavers(scope)
-    cohort = outcomes.cohorts(scope, measured)
+def outcome_sections(scope: Scope, figures: Figures) -> list[Section]:
+    cohort = outcomes.cohorts(scope, figures)
     months = [r["cohort"] for r in cohort.rows]
     cohort_section = Section(
         "kohorter",
@@ -236,7 +234,7 @@ def outcome_sections(scope: Scope) -> list[Section]:
         ],
         tables=[shown(cohort)],
     )
-    reasons = outcomes.reasons(scope, measured)
+    reasons = outcomes.reasons(scope, figures)
     reason_section = Section(
         "avslutsorsaker",
         "Avslutsorsaker",
@@ -256,9 +254,9 @@ def outcome_sections(scope: Scope) -> list[Section]:
         "grupper",
         "Per enhet, hushållstyp, ålder och kön",
         "Samma utfall uppdelat på grupper.",
-        tables=[shown(outcomes.breakdown(scope, measured))],
+        tables=[shown(outcomes.breakdown(scope, figures))],
     )
-    long = outcomes.long_term(scope)
+    long = outcomes.long_term(scope, figures)
     long_section = Section(
         "langvarigt",
         "Långvarigt bistånd",

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bistand.cases.models import Application, Municipality, Unit
 
+from .aggregates import load
 from .export import number_text
 from .measures import leadtime, outcomes
 from .measures.base import Scope, add_months, month_of, share
@@ -33,11 +34,12 @@ def compute(
     scope = Scope(municipality_id, f"{year}-01", f"{year}-12", units)
     today = today or outcomes._today()
     current = f"{today:%Y-%m}"
-    long = outcomes.long_term(scope, today).rows[0]
-    leavers = outcomes.leavers(scope)
-    eligible = [x for x in leavers if add_months(x.cohort, 12) < current]
-    not_back = sum(1 for x in eligible if x.back_after is None or x.back_after > 12)
-    lead = leadtime.by_route(scope).rows[-1]
+    figures = load(scope)
+    long = outcomes.long_term(scope, figures, today).rows[0]
+    leavers = outcomes.stored_leavers(figures)
+    eligible = [x for cohort, _, x in leavers if add_months(cohort, 12) < current]
+    not_back = sum(1 for x in eligible if x[outcomes.BACK] is None or x[outcomes.BACK] > 12)
+    lead = leadtime.by_route(scope, figures).rows[-1]
     municipality = Municipality.objects.get(pk=municipality_id)
     unit_names = (
         None
@@ -48,7 +50,9 @@ def compute(
         "municipality": {"code": municipality.code, "name": municipality.name},
         "units": unit_names,
         "year": year,
-        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
+        "computed_at": None
+        if figures.computed_at is None
+        else timezone.localtime(figures.computed_at).isoformat(timespec="seconds"),
         "figures": [
             {
                 "id": "langvarigt_bistand",

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import datetime
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bistand.cases.models import Municipality, Unit
 from bistand.staff import access as staff_access
 
 from . import access, dashboard, keyfigures
+from .aggregates import load
 from .export import csv_bytes
 from .measures import TABLES
 from .measures.base import Scope
@@ -55,7 +56,8 @@ def _scope_text(scope: Scope) -> str:
 
 def _page(request, template: str, title: str, sections_of):
     scope, form = access.scope_for(request.user, request.GET)
-    sections = sections_of(scope)
+    figures = load(scope)
+    sections = sections_of(scope, figures)
     errors = [
         (form[name].auto_id, message)
         for name, messages in (form.errors.items() if form.is_bound else [])
@@ -71,7 +73,7 @@ def _page(request, template: str, title: str, sections_of):
             "scope": scope,
             "scope_text": _scope_text(scope),
             "sections": sections,
-            "computed_at": timezone.localtime(),
+            "computed_at": figures.computed_at,
             "query": request.GET.urlencode(),
             "pages": PAGES,
         },
@@ -129,6 +131,7 @@ def key_figures(request):
             "chosen": chosen,
             "errors": [("ar", form_error)] if form_error else [],
             "pages": PAGES,
-            "computed_at": timezone.localtime(),
+            "computed_at": figures["computed_at"]
+            and datetime.fromisoformat(figures["computed_at"]),
         },
     )

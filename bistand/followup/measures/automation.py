@@ -19,34 +19,23 @@ no state log (imported history) → unknown, left out of the share.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-
-from bistand.cases.models import Transition
-from bistand.decisions.models import Decision
-
-from .base import Scope, Table, share
+from .base import Figures, Scope, Table, figures_for, share
 
 
-def automation(scope: Scope) -> Table:
-    counts = {
-        row["application__month"]: row
-        for row in Decision.objects.filter(application__in=scope.applications())
-        .values("application__month")
-        .annotate(
-            total=Count("pk"),
-            automated=Count("pk", filter=~Q(automated_function="")),
-        )
-    }
+def automation(scope: Scope, figures: Figures | None = None) -> Table:
+    figures = figures_for(scope, figures)
     rows = []
     for month in scope.months():
-        row = counts.get(month, {"total": 0, "automated": 0})
+        parts = figures.of_month(month)
+        total = sum(d["decisions"]["total"] for d in parts)
+        automated = sum(d["decisions"]["automated"] for d in parts)
         rows.append(
             {
                 "month": month,
-                "decisions": row["total"],
-                "automated": row["automated"],
-                "caseworker": row["total"] - row["automated"],
-                "automation_rate": share(row["automated"], row["total"]),
+                "decisions": total,
+                "automated": automated,
+                "caseworker": total - automated,
+                "automation_rate": share(automated, total),
             }
         )
     return Table(
@@ -64,34 +53,21 @@ def automation(scope: Scope) -> Table:
     )
 
 
-def digital(scope: Scope) -> Table:
-    applications = scope.applications()
-    submitted = {
-        row["month"]: row["n"] for row in applications.values("month").annotate(n=Count("pk"))
-    }
-    firsts = (
-        Transition.objects.filter(application__in=applications, to_state="submitted")
-        .order_by("application_id", "at", "pk")
-        .values_list("application_id", "application__month", "actor")
-    )
-    seen: set[int] = set()
-    by_month: dict[str, list[int]] = {}
-    for application_id, month, actor in firsts:
-        if application_id in seen:
-            continue
-        seen.add(application_id)
-        counts = by_month.setdefault(month, [0, 0])
-        counts[0 if actor.startswith("applicant:") else 1] += 1
+def digital(scope: Scope, figures: Figures | None = None) -> Table:
+    figures = figures_for(scope, figures)
     rows = []
     for month in scope.months():
-        digital_n, other_n = by_month.get(month, [0, 0])
+        parts = figures.of_month(month)
+        submitted = sum(d["channel"]["submitted"] for d in parts)
+        digital_n = sum(d["channel"]["digital"] for d in parts)
+        other_n = sum(d["channel"]["not_digital"] for d in parts)
         rows.append(
             {
                 "month": month,
-                "applications": submitted.get(month, 0),
+                "applications": submitted,
                 "digital": digital_n,
                 "not_digital": other_n,
-                "unknown": submitted.get(month, 0) - digital_n - other_n,
+                "unknown": submitted - digital_n - other_n,
                 "share_digital": share(digital_n, digital_n + other_n),
             }
         )

@@ -54,6 +54,30 @@ class Scope:
 
 
 @dataclass
+class Figures:
+    """The scope's precomputed rows (``bistand.followup.aggregates``): (period, unit key,
+    data) for months and for years, and when the oldest of them was computed."""
+
+    months: list[tuple[str, int, dict]]
+    years: list[tuple[str, int, dict]]
+    computed_at: datetime | None = None
+
+    def of_month(self, month: str) -> list[dict]:
+        return [data for period, _, data in self.months if period == month]
+
+    def all_months(self) -> list[dict]:
+        return [data for _, _, data in self.months]
+
+
+def figures_for(scope: Scope, figures: Figures | None = None) -> Figures:
+    if figures is not None:
+        return figures
+    from bistand.followup.aggregates import load
+
+    return load(scope)
+
+
+@dataclass
 class Table:
     """One table of figures: ``columns`` are (key, Swedish heading); ``rows`` dicts by key.
 

@@ -10,37 +10,24 @@ at least one (and their share of the submitted applications), and requests answe
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from .base import Figures, Scope, Table, figures_for, share
 
-from bistand.workspace.models import CompletionRequest
-
-from .base import Scope, Table, share
+KEYS = ("submitted", "requests", "applications", "answered")
 
 
-def completion(scope: Scope) -> Table:
-    applications = scope.applications()
-    submitted = dict(applications.values_list("month").annotate(n=Count("pk")))
-    requested = {
-        row["application__month"]: row
-        for row in CompletionRequest.objects.filter(application__in=applications)
-        .values("application__month")
-        .annotate(
-            requests=Count("pk"),
-            applications=Count("application", distinct=True),
-            answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        )
-    }
+def completion(scope: Scope, figures: Figures | None = None) -> Table:
+    figures = figures_for(scope, figures)
     rows = []
     for month in scope.months():
-        row = requested.get(month, {"requests": 0, "applications": 0, "answered": 0})
+        sums = {key: sum(d["completion"][key] for d in figures.of_month(month)) for key in KEYS}
         rows.append(
             {
                 "month": month,
-                "submitted": submitted.get(month, 0),
-                "requests": row["requests"],
-                "applications": row["applications"],
-                "share": share(row["applications"], submitted.get(month, 0)),
-                "answered": row["answered"],
+                "submitted": sums["submitted"],
+                "requests": sums["requests"],
+                "applications": sums["applications"],
+                "share": share(sums["applications"], sums["submitted"]),
+                "answered": sums["answered"],
             }
         )
     return Table(

@@ -16,32 +16,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bistand.decisions.models import Proposal
 from bistand.workspace.queues import FLAG_LABELS
 
-from .base import Scope, Table, share
+from .base import Figures, Scope, Table, figures_for, share
 
 
-def flags(scope: Scope) -> Table:
-    proposals = Proposal.objects.filter(
-        application__in=scope.applications().filter(flagged=True)
-    ).values_list(
-        "flags",
-        "outcome",
-        "amount_ore",
-        "application__decision__outcome",
-        "application__decision__amount_ore",
-    )
+def flags(scope: Scope, figures: Figures | None = None) -> Table:
     flagged: Counter[str] = Counter()
     decided: Counter[str] = Counter()
     changed: Counter[str] = Counter()
-    for proposal_flags, outcome, amount, decided_outcome, decided_amount in proposals:
-        for code in {flag["code"] for flag in proposal_flags}:
-            flagged[code] += 1
-            if decided_outcome is not None:
-                decided[code] += 1
-                if decided_outcome != outcome or decided_amount != amount:
-                    changed[code] += 1
+    for data in figures_for(scope, figures).all_months():
+        for code, (proposals, n_decided, n_changed) in data["flags"].items():
+            flagged[code] += proposals
+            decided[code] += n_decided
+            changed[code] += n_changed
     rows = [
         {
             "code": code,

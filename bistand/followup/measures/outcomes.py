@@ -41,17 +41,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from bistand.cases import personnummer as pnr
 from bistand.cases.membership import ADULT_ROLES
 from bistand.cases.models import Application, HouseholdMember, Role, Unit
-from bistand.decisions.models import Outcome
 from bistand.outcomes.models import AssistancePeriod, ExitReason
 from bistand.outcomes.services import EXIT_REASONS, WORK_OR_STUDIES, codes
 
-from .base import Scope, Table, add_months, month_of, months_between, share
+from .base import Figures, Scope, Table, add_months, figures_for, month_of, months_between, share
 
 AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
 HOUSEHOLD_TYPES = {
@@ -88,7 +86,7 @@ class Leaver:
 
     cohort: str
     first_month: str
-    unit: str
+    unit_id: int | None
     household_type: str
     age_band: str
     sex: str
@@ -96,13 +94,20 @@ class Leaver:
     back_after: int | None  # months after the cohort month of the first return; None = not back
 
 
-def leavers(scope: Scope) -> list[Leaver]:
-    periods = AssistancePeriod.objects.filter(
+def closed_periods(scope: Scope):
+    """The scope's periods that ended (last month) in its months."""
+    return AssistancePeriod.objects.filter(
         case__in=scope.cases(),
         closed_at__isnull=False,
         last_month__gte=scope.first,
         last_month__lte=scope.last,
     )
+
+
+def leavers(scope: Scope) -> list[Leaver]:
+    """The adults of the periods that ended in the scope's months, from the raw data (the
+    monthly figures keep them; ``bistand.followup.aggregates``)."""
+    periods = closed_periods(scope)
     rows = list(
         ExitReason.objects.filter(period__in=periods).values_list(
             "period__last_month",
@@ -118,7 +123,6 @@ def leavers(scope: Scope) -> list[Leaver]:
         return []
     persons = {r[4] for r in rows}
     households = {r[3] for r in rows}
-    units = dict(Unit.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
     # The households' members (for the household type) and the adults' memberships anywhere.
     members = defaultdict(list)
     for household, role, valid_from, valid_to in HouseholdMember.objects.filter(
@@ -164,7 +168,7 @@ def leavers(scope: Scope) -> list[Leaver]:
             Leaver(
                 cohort=cohort,
                 first_month=first_month,
-                unit=units.get(unit_id, "Ingen enhet"),
+                unit_id=unit_id,
                 household_type=HOUSEHOLD_TYPES[(min(2, max(1, adults)), children > 0)],
                 age_band=age_band(pnr.birth_date(number), day),
                 sex="kvinna" if pnr.legal_sex(number) == "F" else "man",
@@ -182,37 +186,37 @@ def _complete(cohort: str, months: int, today: date) -> bool:
     return add_months(cohort, months) < f"{today.year:04d}-{today.month:02d}"
 
 
-def _not_back(group: list[Leaver], months: int, today: date) -> tuple[int, int]:
-    """(adults in cohorts old enough, of whom not back within ``months``)."""
-    eligible = [x for x in group if _complete(x.cohort, months, today)]
-    return len(eligible), sum(1 for x in eligible if x.back_after is None or x.back_after > months)
-
-
 def _today() -> date:
     return date.fromisoformat(month_of(timezone.now()) + "-01")
 
 
-def cohorts(scope: Scope, measured: list[Leaver] | None = None, today: date | None = None) -> Table:
-    measured = leavers(scope) if measured is None else measured
+# A stored leaver (aggregates): [category, household type, age band, sex, months until back]
+CATEGORY, HOUSEHOLD, AGE, SEX, BACK = range(5)
+
+
+def _not_back(entries: list[tuple[str, list]], months: int, today: date) -> tuple[int, int]:
+    """(adults in cohorts old enough, of whom not back within ``months``) of (cohort, leaver)."""
+    eligible = [x for cohort, x in entries if _complete(cohort, months, today)]
+    return len(eligible), sum(1 for x in eligible if x[BACK] is None or x[BACK] > months)
+
+
+def stored_leavers(figures: Figures) -> list[tuple[str, int, list]]:
+    """(cohort, unit key, leaver) of every stored leaver of the scope's months."""
+    return [(period, unit, x) for period, unit, data in figures.months for x in data["leavers"]]
+
+
+def cohorts(scope: Scope, figures: Figures | None = None, today: date | None = None) -> Table:
+    figures = figures_for(scope, figures)
     today = today or _today()
-    by_cohort = defaultdict(list)
-    for leaver in measured:
-        by_cohort[leaver.cohort].append(leaver)
-    lengths = defaultdict(list)
-    for first_month, last_month in AssistancePeriod.objects.filter(
-        case__in=scope.cases(),
-        closed_at__isnull=False,
-        last_month__gte=scope.first,
-        last_month__lte=scope.last,
-    ).values_list("first_month", "last_month"):
-        lengths[last_month].append(len(months_between(first_month, last_month)))
     rows = []
     for cohort in scope.months():
-        group = by_cohort.get(cohort, [])
-        work = sum(1 for x in group if x.category in WORK_OR_STUDIES)
+        parts = figures.of_month(cohort)
+        group = [(cohort, x) for d in parts for x in d["leavers"]]
+        lengths = [n for d in parts for n in d["periods"]]
+        work = sum(1 for _, x in group if x[CATEGORY] in WORK_OR_STUDIES)
         row = {
             "cohort": cohort,
-            "periods": len(lengths.get(cohort, [])),
+            "periods": len(lengths),
             "adults": len(group),
             "work_or_studies": work,
             "share_work_or_studies": share(work, len(group)),
@@ -225,9 +229,8 @@ def cohorts(scope: Scope, measured: list[Leaver] | None = None, today: date | No
             else:
                 row[f"not_back_{months}"] = None
                 row[f"share_not_back_{months}"] = None
-        months_on = lengths.get(cohort, [])
-        row["mean_months"] = round(statistics.fmean(months_on), 1) if months_on else None
-        row["median_months"] = statistics.median(months_on) if months_on else None
+        row["mean_months"] = round(statistics.fmean(lengths), 1) if lengths else None
+        row["median_months"] = statistics.median(lengths) if lengths else None
         rows.append(row)
     return Table(
         id="utfall-per-kohort",
@@ -270,19 +273,27 @@ DIMENSIONS = (
 )
 
 
-def breakdown(
-    scope: Scope, measured: list[Leaver] | None = None, today: date | None = None
-) -> Table:
-    measured = leavers(scope) if measured is None else measured
+def breakdown(scope: Scope, figures: Figures | None = None, today: date | None = None) -> Table:
+    figures = figures_for(scope, figures)
     today = today or _today()
+    stored = stored_leavers(figures)
+    names = dict(
+        Unit.objects.filter(pk__in={unit for _, unit, _ in stored}).values_list("pk", "name")
+    )
+    keys = {
+        "unit": lambda unit, x: names.get(unit, "Ingen enhet"),
+        "household_type": lambda unit, x: x[HOUSEHOLD],
+        "age_band": lambda unit, x: x[AGE],
+        "sex": lambda unit, x: x[SEX],
+    }
     rows = []
     for key, label in DIMENSIONS:
-        groups = defaultdict(list)
-        for leaver in measured:
-            groups[getattr(leaver, key)].append(leaver)
+        groups: dict[str, list] = defaultdict(list)
+        for cohort, unit, x in stored:
+            groups[keys[key](unit, x)].append((cohort, x))
         for name in sorted(groups):
             group = groups[name]
-            work = sum(1 for x in group if x.category in WORK_OR_STUDIES)
+            work = sum(1 for _, x in group if x[CATEGORY] in WORK_OR_STUDIES)
             eligible, not_back = _not_back(group, 12, today)
             rows.append(
                 {
@@ -328,54 +339,39 @@ CATEGORY_LABELS = {
 }
 
 
-def reasons(scope: Scope, measured: list[Leaver] | None = None) -> Table:
-    measured = leavers(scope) if measured is None else measured
-    counts = defaultdict(int)
-    for leaver in measured:
-        counts[leaver.category] += 1
+def reasons(scope: Scope, figures: Figures | None = None) -> Table:
+    stored = stored_leavers(figures_for(scope, figures))
+    counts: dict[str, int] = defaultdict(int)
+    for _, _, x in stored:
+        counts[x[CATEGORY]] += 1
     return Table(
         id="avslutsorsaker",
         caption="Avslutsorsaker per kategori",
         columns=[("category", "Kategori"), ("adults", "Vuxna"), ("share", "Andel")],
         rows=[
-            {"category": label, "adults": counts[key], "share": share(counts[key], len(measured))}
+            {"category": label, "adults": counts[key], "share": share(counts[key], len(stored))}
             for key, label in CATEGORY_LABELS.items()
         ],
         kinds={"share": "share"},
     )
 
 
-def long_term(scope: Scope, today: date | None = None) -> Table:
-    """Adults with assistance in 10–12 months of each calendar year of the scope."""
+def long_term(scope: Scope, figures: Figures | None = None, today: date | None = None) -> Table:
+    """Adults with assistance in 10–12 months of each calendar year of the scope (summed over
+    the units: an adult in two units' cases in one year counts in each)."""
+    figures = figures_for(scope, figures)
     today = today or _today()
     rows = []
     for year in range(int(scope.first[:4]), int(scope.last[:4]) + 1):
-        per_person = (
-            HouseholdMember.objects.filter(
-                role__in=ADULT_ROLES,
-                household__case__in=scope.cases(),
-                valid_from__lte=date(year, 12, 31),
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1)))
-            .filter(
-                household__case__applications__month__startswith=f"{year}-",
-                household__case__applications__decision__outcome__in=[
-                    Outcome.GRANT,
-                    Outcome.PARTIAL,
-                ],
-            )
-            .values("person")
-            .annotate(months=Count("household__case__applications__month", distinct=True))
-            .values_list("months", flat=True)
-        )
-        months = list(per_person)
-        long = sum(1 for m in months if m >= 10)
+        parts = [d["long_term"] for period, _, d in figures.years if period == str(year)]
+        adults = sum(p["adults"] for p in parts)
+        long = sum(p["long_term"] for p in parts)
         rows.append(
             {
                 "year": str(year),
-                "adults": len(months),
+                "adults": adults,
                 "long_term": long,
-                "share_long_term": share(long, len(months)),
+                "share_long_term": share(long, adults),
                 "complete": "ja" if year < today.year else "nej, året pågår",
             }
         )

@@ -12,26 +12,24 @@ cases. Per outcome: how many. Error rate = controls with an error outcome / cont
 
 from __future__ import annotations
 
-from django.db.models import Count
+from collections import Counter
 
-from bistand.decisions.models import ControlOutcome, StickprovControl
+from bistand.decisions.models import ControlOutcome
 
-from .base import Scope, Table, share, wilson
+from .base import Figures, Scope, Table, figures_for, share, wilson
 
 NOT_ERRORS = (ControlOutcome.PENDING, ControlOutcome.CORRECT)
 
 
-def controls(scope: Scope):
-    return StickprovControl.objects.filter(
-        draw__municipality_id=scope.municipality_id,
-        draw__month__gte=scope.first,
-        draw__month__lte=scope.last,
-        decision__application__case__in=scope.cases(),
-    )
+def _counts(scope: Scope, figures: Figures | None) -> Counter:
+    counts: Counter = Counter()
+    for data in figures_for(scope, figures).all_months():
+        counts.update(data["stickprov"])
+    return counts
 
 
-def outcomes(scope: Scope) -> Table:
-    counts = dict(controls(scope).values_list("outcome").annotate(n=Count("pk")))
+def outcomes(scope: Scope, figures: Figures | None = None) -> Table:
+    counts = _counts(scope, figures)
     total = sum(counts.values())
     rows = [
         {
@@ -50,8 +48,8 @@ def outcomes(scope: Scope) -> Table:
     )
 
 
-def error_rate(scope: Scope) -> Table:
-    counts = dict(controls(scope).values_list("outcome").annotate(n=Count("pk")))
+def error_rate(scope: Scope, figures: Figures | None = None) -> Table:
+    counts = _counts(scope, figures)
     done = sum(n for outcome, n in counts.items() if outcome != ControlOutcome.PENDING)
     errors = sum(n for outcome, n in counts.items() if outcome not in NOT_ERRORS)
     low, high = wilson(errors, done)

@@ -22,6 +22,7 @@ import pytest
 
 from bistand.cases.models import Application
 from bistand.cases.seeding import get_municipality
+from bistand.followup.aggregates import refresh
 from bistand.followup.measures.base import Scope
 from bistand.staff.testing import make_staff
 from bistand.workspace.models import CompletionRequest
@@ -105,6 +106,7 @@ def world():
         "2025-03", [(d1, "correct"), (d2, "wrong_income"), (db1, "pending"), (d3, "correct")]
     )
     municipality = get_municipality()
+    refresh(months=["2025-03", "2025-04"])
     return {
         "units": (norr, syd),
         "all": Scope(municipality.pk, "2025-03", "2025-04"),

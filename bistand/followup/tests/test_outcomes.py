@@ -26,6 +26,7 @@ import pytest
 from bistand.cases.models import Application, HouseholdMember
 from bistand.cases.seeding import get_municipality
 from bistand.followup import keyfigures
+from bistand.followup.aggregates import refresh
 from bistand.followup.measures import outcomes
 from bistand.followup.measures.base import Scope
 from bistand.staff.testing import make_staff
@@ -74,6 +75,7 @@ def world():
     p5 = h.person("1985-07-01", sex="kvinna")
     c6 = h.household(syd, [p5], [h.person("2020-01-01")])
     h.period(c6, 1, "2026-01", "2026-06", {p5: "work"})
+    refresh()
     return Scope(get_municipality().pk, "2025-01", "2026-06"), norr
 
 
@@ -195,6 +197,7 @@ def assisted_year():
                 h.decide(
                     app, f"{month}-03 08:00", automated=False, outcome="refusal", user=caseworker
                 )
+    refresh()
     return get_municipality()
 
 

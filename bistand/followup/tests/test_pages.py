@@ -190,3 +190,38 @@ def test_key_figures_as_json_and_csv(client, users):
     assert share[4] == "60,0"  # 3 of 5 within 24 hours, in per cent
     page = client.get("/uppfoljning/nyckeltal/?ar=1900").content.decode()
     assert "Välj ett av åren i listan." in page
+
+
+def test_the_pages_show_the_refreshed_figures_and_when_they_were_computed(client, users, world):
+    from django.core.management import call_command
+
+    from bistand.cases.models import Application
+    from bistand.followup.models import MonthlyFigures
+
+    from . import history as h
+
+    client.force_login(users["administrator"])
+    page = client.get(f"/uppfoljning/?{PERIOD}").content.decode()
+    assert "Siffrorna räknades fram ur ärendena" in page
+    # A new decision (Syd, 2025-04, 1 h) is not on the page until the figures are refreshed
+    _, syd = world["units"]
+    late = h.application(
+        Application.objects.filter(case__unit=syd).first().case,
+        "2025-04",
+        submitted="2025-04-02 08:00",
+    )
+    h.decide(late, "2025-04-02 09:00", automated=True)
+    assert lead_time_row(client, PERIOD)[1] == "5"
+    call_command("followup", "refresh", "--month", "2025-04", stdout=io.StringIO())
+    assert lead_time_row(client, PERIOD)[1] == "6"
+    # …and a full refresh from the raw data gives the same rows again
+    before = {
+        (r.unit_key, r.period): r.data for r in MonthlyFigures.objects.filter(period="2025-03")
+    }
+    MonthlyFigures.objects.all().delete()
+    assert "Siffrorna har inte räknats fram ännu" in client.get("/uppfoljning/").content.decode()
+    call_command("followup", "refresh", stdout=io.StringIO())
+    after = {
+        (r.unit_key, r.period): r.data for r in MonthlyFigures.objects.filter(period="2025-03")
+    }
+    assert after == before and len(after) == 2  # Norr and Syd

@@ -49,6 +49,10 @@ class Command(BaseCommand):
 
         bench_system.add_arguments(sub)
 
+        from bistand.followup import bench as followup_bench
+
+        followup_bench.add_arguments(sub)
+
     def handle(self, *args, **options):
         if options["what"] == "rules":
             self.bench_rules(options)
@@ -62,6 +66,10 @@ class Command(BaseCommand):
             from bistand.ops import bench_system
 
             bench_system.handle(options, self.stdout.write)
+        elif options["what"] == "followup":
+            from bistand.followup import bench as followup_bench
+
+            followup_bench.handle(options, self.stdout.write)
         else:
             from bistand.browser import bench as workspace_bench
 

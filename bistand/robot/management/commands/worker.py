@@ -9,6 +9,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
+from bistand.followup.tasks import refresh_periodically
 from bistand.ops.heartbeat import Heartbeat
 from bistand.outcomes.tasks import propose_closures_daily
 from bistand.parameters.services import log_warnings_daily
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 proposed = propose_closures_daily()  # households that stopped applying
                 if proposed:
                     self.stdout.write(f"{len(proposed)} nya förslag om avslut")
+                refresh_periodically()  # the follow-up's monthly figures (hourly, daily)
             worker.run()  # batch mode: returns when the queue is empty
             if not worker.running:
                 break
