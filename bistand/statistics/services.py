@@ -137,8 +137,7 @@ def household_type(adults: list[str], children: int, day: date) -> str:
         return "9"
     try:
         ages = [age_on(p, day) for p in adults]
-        # legal_sex gives "M"/"F" (or "man"/"kvinna": a colleague's variant may replace it)
-        men = [pnr.legal_sex(p) in ("M", "man") for p in adults]
+        men = [pnr.legal_sex(p) == "M" for p in adults]
     except Exception:  # an unreadable personnummer: reported as a problem elsewhere
         return "9"
     if all(age < CHILD_AGE for age in ages):
@@ -198,12 +197,17 @@ class _Codes:
             self.delivery.problems.append(
                 Problem(
                     f"{TABLE_LABELS[table_id]} {code!r} ({row.get('label', '')}) har ingen kod hos "
-                    f"Socialstyrelsen i kodtabellen {table_id}: {len(references)} uppgifter i "
-                    f"{len(cases)} ärenden ({shown}). Kodlistan i HSLF-FS 2015:30 bilaga 1–2 är "
-                    "inte bekräftad; systemförvaltaren lägger in koden i kodtabellen "
+                    f"Socialstyrelsen i kodtabellen {table_id}: {_n(len(references), 'uppgift')} "
+                    f"i {_n(len(cases), 'ärende')} ({shown}). Kodlistan i HSLF-FS 2015:30 "
+                    "bilaga 1–2 är inte bekräftad; systemförvaltaren lägger in koden i kodtabellen "
                     "(docs/statistics.md)."
                 )
             )
+
+
+def _n(count: int, noun: str) -> str:
+    plural = {"uppgift": "uppgifter", "ärende": "ärenden"}[noun]
+    return f"{count} {noun if count == 1 else plural}"
 
 
 def _month_bounds(month: Month) -> tuple[datetime, datetime]:
