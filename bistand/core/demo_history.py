@@ -13,8 +13,8 @@ bulk, the calculation is made once per household and year with the real rules en
 periods are opened and closed through ``bistand.outcomes.services`` (``ensure_period``,
 ``close_period``, audited) and the stickprov through ``bistand.decisions.stickprov``. What is
 written in bulk (applications, their state log, proposals, decisions, payments, adult months)
-gets one audit event, ``demo.history_imported``, with the counts. Safe to run again: a
-municipality that already has the history's first month gets nothing more.
+gets one audit event, ``demo.history_imported``, with the counts. Safe to run again, also in a
+later month: a municipality that has had its history loaded (the audit event) gets no more.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.audit.models import AuditEvent
 from bistand.audit.services import Actor, record
 from bistand.cases import seeding, synthetic
 from bistand.cases.models import (
@@ -49,6 +50,7 @@ from bistand.decisions.models import (
     Outcome,
     Proposal,
     Route,
+    StickprovDraw,
 )
 from bistand.decisions.services import (
     AUTOMATED_FUNCTION,
@@ -181,8 +183,10 @@ def load(municipality: Municipality, month: Month) -> HistoryResult:
     """The year before ``month`` for ``HISTORY_HOUSEHOLDS`` households of their own."""
     months = months_before(month, MONTHS)
     result = HistoryResult(months=[str(m) for m in months])
-    if Application.objects.filter(case__municipality=municipality, month=str(months[0])).exists():
-        result.skipped = True
+    if AuditEvent.objects.filter(
+        action="demo.history_imported", subject=f"municipality:{municipality.pk}"
+    ).exists():
+        result.skipped = True  # loaded before (perhaps in an earlier month): once is enough
         return result
     rng = random.Random(f"bistand-demo-history-{HISTORY_SEED}")  # noqa: S311 - synthetic data
     units = list(Unit.objects.filter(municipality=municipality).order_by("name"))
@@ -506,6 +510,8 @@ def _stickprov(rng: random.Random, municipality: Municipality, months: list[Mont
     """A stickprov for each of the months, with every control's outcome recorded."""
     recorded = 0
     for month in months:
+        if StickprovDraw.objects.filter(municipality=municipality, month=str(month)).exists():
+            continue
         draw = stickprov.draw(municipality, str(month), actor=DEMO, seed=f"demo-{month}")
         for control in draw.controls.select_related("decision__application").order_by("pk"):
             stickprov.record_outcome(

@@ -75,6 +75,7 @@ def check_loading_again_adds_nothing(loaded):
     before = Application.objects.count()
     again = demo_history.load(municipality, MONTH)
     assert again.skipped
+    assert demo_history.load(municipality, Month(2027, 1)).skipped  # `make run` a month later
     assert Application.objects.count() == before
     assert AuditEvent.objects.filter(action="demo.history_imported").count() == 1
 
