@@ -4,6 +4,8 @@ records that still block last month's delivery (counted at most every 10 minutes
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from bistand.staff.models import Role
 from . import services
 
 CACHE_SECONDS = 600
+logger = logging.getLogger(__name__)
 
 
 def reminder_for(municipality, today) -> dict | None:
@@ -30,7 +33,11 @@ def reminder_for(municipality, today) -> dict | None:
     key = f"statistics-blocking:{municipality.pk}:{month}"
     blocking = cache.get(key)
     if blocking is None:
-        blocking = services.build(municipality, month).blocking_count
+        try:
+            blocking = services.build(municipality, month).blocking_count
+        except Exception:  # the reminder must never break the page it is on
+            logger.exception("statistics reminder: the month's delivery could not be checked")
+            blocking = -1
         cache.set(key, blocking, CACHE_SECONDS)
     return {
         "text": (

@@ -54,3 +54,18 @@ def test_the_administrator_sees_it_on_the_staff_pages_a_caseworker_does_not(
     monkeypatch.setattr(context.timezone, "localdate", lambda: date(2026, 11, 16))
     client.force_login(administrator)
     assert "ska lämnas till Socialstyrelsen" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failing_check_never_breaks_the_page(client, municipality, monkeypatch):  # noqa: F811
+    import bistand.statistics.context as context
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(context.services, "build", broken)
+    monkeypatch.setattr(context.timezone, "localdate", lambda: date(2026, 11, 3))
+    client.force_login(make_staff("admin2", Role.ADMINISTRATOR, municipality=municipality))
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Uppgifterna kunde inte kontrolleras just nu" in page.content.decode()
