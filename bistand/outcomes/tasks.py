@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from bistand.audit.services import Actor, record
+from bistand.audit.services import Actor, deferred, record
 from bistand.cases.models import Application, Case, State
 from bistand.rules.period import Month
 
@@ -68,30 +68,52 @@ def candidates(today: date):
     )
 
 
+BATCH = 500
+
+
+def _propose(rows: list[tuple[int, str]], month: Month) -> list[ClosureProposal]:
+    """One transaction for a batch: the proposals in one insert, their audit events appended
+    together (``deferred``), so the chain head is locked once per batch."""
+    with transaction.atomic(), deferred():
+        made = ClosureProposal.objects.bulk_create(
+            ClosureProposal(
+                case_id=case_id,
+                months_without_application=min(months_between(last, month), 32767),
+                last_applied_month=last,
+            )
+            for case_id, last in rows
+        )
+        for proposal in made:
+            record(
+                "case.closure_proposed",
+                actor=ROBOT,
+                case_id=proposal.case_id,
+                subject=f"closure_proposal:{proposal.pk}",
+                data={
+                    "last_applied_month": proposal.last_applied_month,
+                    "months": proposal.months_without_application,
+                },
+            )
+    return made
+
+
 def propose_closures(today: date | None = None) -> list[ClosureProposal]:
-    """Create the open proposals due today (each audited as ``case.closure_proposed``)."""
+    """Create the open proposals due today (each audited as ``case.closure_proposed``), in
+    batches; a batch that meets a proposal another worker made meanwhile is done one by one."""
     today = today or timezone.localdate()
     month = Month(today.year, today.month)
-    made = []
-    for case in candidates(today).only("pk").iterator(chunk_size=500):
-        gap = months_between(case.last_applied, month)
+    rows = list(candidates(today).values_list("pk", "last_applied"))
+    made: list[ClosureProposal] = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
         try:
-            with transaction.atomic():
-                proposal = ClosureProposal.objects.create(
-                    case=case,
-                    months_without_application=min(gap, 32767),
-                    last_applied_month=case.last_applied,
-                )
-                record(
-                    "case.closure_proposed",
-                    actor=ROBOT,
-                    case_id=case.pk,
-                    subject=f"closure_proposal:{proposal.pk}",
-                    data={"last_applied_month": case.last_applied, "months": gap},
-                )
+            made += _propose(batch, month)
         except IntegrityError:
-            continue  # another worker proposed it first: one open proposal per case
-        made.append(proposal)
+            for row in batch:
+                try:
+                    made += _propose([row], month)
+                except IntegrityError:
+                    continue  # another worker proposed it first: one open proposal per case
     if made:
         log.info("förslag om avslut: %s nya", len(made))
     return made

@@ -104,3 +104,24 @@ def test_the_daily_chore_runs_once_a_day(units):
     ClosureProposal.objects.all().delete()
     assert tasks.propose_closures_daily(date(2025, 5, 3)) == []
     assert len(tasks.propose_closures_daily(date(2025, 5, 4))) == 1
+
+
+def test_a_proposal_made_meanwhile_by_another_worker_is_not_doubled(units, monkeypatch):
+    first, second = household(units[0]), household(units[0])
+    apply(first, "2025-03")
+    apply(second, "2025-03")
+    stale = list(tasks.candidates(date(2025, 5, 3)).values_list("pk", "last_applied"))
+    assert {pk for pk, _ in stale} == {first.pk, second.pk}
+    # another worker got to the first case after this one had read its candidates
+    ClosureProposal.objects.create(
+        case=first, months_without_application=2, last_applied_month="2025-03"
+    )
+
+    class Stale:
+        def values_list(self, *fields):
+            return stale
+
+    monkeypatch.setattr(tasks, "candidates", lambda today: Stale())
+    made = tasks.propose_closures(date(2025, 5, 3))
+    assert [p.case_id for p in made] == [second.pk]
+    assert ClosureProposal.objects.filter(case=first, status="open").count() == 1
