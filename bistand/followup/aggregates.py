@@ -17,8 +17,9 @@ One row's ``data`` (all counts; sums over units and months give the scope's figu
 * ``flags``: code → [proposals, decided, changed];
 * ``stickprov``: control outcome → count (draws of the month);
 * ``completion``: ``submitted``, ``requests``, ``applications``, ``answered``;
-* ``leavers``: one entry per adult of a period that ended this month (the cohort):
-  [category, household type, age band, legal sex, months until back or null], and
+* ``leavers``: the adults of the periods that ended this month (the cohort), counted by
+  [category, household type, age band, legal sex, back] where back is "6" (back within 6
+  months), "12" (within 12, not 6) or "no" (not within 12), as [..., count]; and
   ``periods``: the lengths in months of the periods that ended;
 * year rows (``ÅÅÅÅ``): ``long_term``: ``adults``, ``long_term``.
 """
@@ -174,10 +175,14 @@ def collect_month(municipality_id: int, month: str) -> dict[int, dict[str, Any]]
         )
     # Outcomes: the adults whose period ended this month (this month's cohort).
     scope = Scope(municipality_id, month, month)
+    counted: dict[tuple, int] = defaultdict(int)
     for leaver in outcomes.leavers(scope):
-        out[_unit(leaver.unit_id)]["leavers"].append(
-            [leaver.category, leaver.household_type, leaver.age_band, leaver.sex, leaver.back_after]
-        )
+        back = leaver.back_after
+        within = "no" if back is None or back > 12 else ("6" if back <= 6 else "12")
+        key = (leaver.category, leaver.household_type, leaver.age_band, leaver.sex, within)
+        counted[(_unit(leaver.unit_id), key)] += 1
+    for (unit, key), n in sorted(counted.items()):
+        out[unit]["leavers"].append([*key, n])
     for unit, first_month in outcomes.closed_periods(scope).values_list(
         "case__unit_id", "first_month"
     ):

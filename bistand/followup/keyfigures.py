@@ -36,9 +36,9 @@ def compute(
     current = f"{today:%Y-%m}"
     figures = load(scope)
     long = outcomes.long_term(scope, figures, today).rows[0]
-    leavers = outcomes.stored_leavers(figures)
-    eligible = [x for cohort, _, x in leavers if add_months(cohort, 12) < current]
-    not_back = sum(1 for x in eligible if x[outcomes.BACK] is None or x[outcomes.BACK] > 12)
+    leavers = [(cohort, x) for cohort, _, x in outcomes.stored_leavers(figures)]
+    eligible, not_back = outcomes._not_back(leavers, 12, today)
+    all_leavers = sum(x[outcomes.COUNT] for _, x in leavers)
     lead = leadtime.by_route(scope, figures).rows[-1]
     municipality = Municipality.objects.get(pk=municipality_id)
     unit_names = (
@@ -67,11 +67,10 @@ def compute(
                 "id": "ej_tillbaka_inom_ett_ar",
                 "label": "Andel vuxna som inte var tillbaka med bistånd inom ett år efter avslut",
                 "kind": "share",
-                "value": share(not_back, len(eligible)),
+                "value": share(not_back, eligible),
                 "numerator": not_back,
-                "denominator": len(eligible),
-                "complete": len(eligible) == len(leavers)
-                and add_months(f"{year}-12", 12) < current,
+                "denominator": eligible,
+                "complete": eligible == all_leavers and add_months(f"{year}-12", 12) < current,
             },
             {
                 "id": "handlaggningstid_median_timmar",

@@ -190,18 +190,33 @@ def _today() -> date:
     return date.fromisoformat(month_of(timezone.now()) + "-01")
 
 
-# A stored leaver (aggregates): [category, household type, age band, sex, months until back]
-CATEGORY, HOUSEHOLD, AGE, SEX, BACK = range(5)
+# Stored leavers (aggregates): [category, household type, age band, sex, back, count] where
+# back is "6" (back within 6 months), "12" (within 12, not 6) or "no" (not within 12).
+CATEGORY, HOUSEHOLD, AGE, SEX, BACK, COUNT = range(6)
 
 
 def _not_back(entries: list[tuple[str, list]], months: int, today: date) -> tuple[int, int]:
-    """(adults in cohorts old enough, of whom not back within ``months``) of (cohort, leaver)."""
-    eligible = [x for cohort, x in entries if _complete(cohort, months, today)]
-    return len(eligible), sum(1 for x in eligible if x[BACK] is None or x[BACK] > months)
+    """(adults in cohorts old enough, of whom not back within ``months``) of (cohort, entry)."""
+    # cohort + months < this month ⟺ cohort < this month − months (compared as ÅÅÅÅ-MM)
+    limit = add_months(f"{today.year:04d}-{today.month:02d}", -months)
+    back_within = {"6"} if months == 6 else {"6", "12"}
+    eligible = [x for cohort, x in entries if cohort < limit]
+    return (
+        sum(x[COUNT] for x in eligible),
+        sum(x[COUNT] for x in eligible if x[BACK] not in back_within),
+    )
+
+
+def _adults(entries) -> int:
+    return sum(x[COUNT] for _, x in entries)
+
+
+def _work(entries) -> int:
+    return sum(x[COUNT] for _, x in entries if x[CATEGORY] in WORK_OR_STUDIES)
 
 
 def stored_leavers(figures: Figures) -> list[tuple[str, int, list]]:
-    """(cohort, unit key, leaver) of every stored leaver of the scope's months."""
+    """(cohort, unit key, entry) of every stored leaver entry of the scope's months."""
     return [(period, unit, x) for period, unit, data in figures.months for x in data["leavers"]]
 
 
@@ -213,19 +228,19 @@ def cohorts(scope: Scope, figures: Figures | None = None, today: date | None = N
         parts = figures.of_month(cohort)
         group = [(cohort, x) for d in parts for x in d["leavers"]]
         lengths = [n for d in parts for n in d["periods"]]
-        work = sum(1 for _, x in group if x[CATEGORY] in WORK_OR_STUDIES)
+        adults, work = _adults(group), _work(group)
         row = {
             "cohort": cohort,
             "periods": len(lengths),
-            "adults": len(group),
+            "adults": adults,
             "work_or_studies": work,
-            "share_work_or_studies": share(work, len(group)),
+            "share_work_or_studies": share(work, adults),
         }
         for months in (6, 12):
             if _complete(cohort, months, today):
                 _, not_back = _not_back(group, months, today)
                 row[f"not_back_{months}"] = not_back
-                row[f"share_not_back_{months}"] = share(not_back, len(group))
+                row[f"share_not_back_{months}"] = share(not_back, adults)
             else:
                 row[f"not_back_{months}"] = None
                 row[f"share_not_back_{months}"] = None
@@ -293,14 +308,14 @@ def breakdown(scope: Scope, figures: Figures | None = None, today: date | None =
             groups[keys[key](unit, x)].append((cohort, x))
         for name in sorted(groups):
             group = groups[name]
-            work = sum(1 for _, x in group if x[CATEGORY] in WORK_OR_STUDIES)
+            adults, work = _adults(group), _work(group)
             eligible, not_back = _not_back(group, 12, today)
             rows.append(
                 {
                     "dimension": label,
                     "group": name,
-                    "adults": len(group),
-                    "share_work_or_studies": share(work, len(group)),
+                    "adults": adults,
+                    "share_work_or_studies": share(work, adults),
                     "eligible_12": eligible,
                     "share_not_back_12": share(not_back, eligible),
                 }
@@ -343,13 +358,14 @@ def reasons(scope: Scope, figures: Figures | None = None) -> Table:
     stored = stored_leavers(figures_for(scope, figures))
     counts: dict[str, int] = defaultdict(int)
     for _, _, x in stored:
-        counts[x[CATEGORY]] += 1
+        counts[x[CATEGORY]] += x[COUNT]
+    total = sum(counts.values())
     return Table(
         id="avslutsorsaker",
         caption="Avslutsorsaker per kategori",
         columns=[("category", "Kategori"), ("adults", "Vuxna"), ("share", "Andel")],
         rows=[
-            {"category": label, "adults": counts[key], "share": share(counts[key], len(stored))}
+            {"category": label, "adults": counts[key], "share": share(counts[key], total)}
             for key, label in CATEGORY_LABELS.items()
         ],
         kinds={"share": "share"},
