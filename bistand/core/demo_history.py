@@ -113,6 +113,7 @@ class HistoryResult:
     returns: int = 0
     controls: int = 0
     skipped: bool = False
+    recorded: int = 0  # försörjningshinder recorded for the other demo households' last month
     months: list[str] = field(default_factory=list)
 
 
@@ -224,6 +225,7 @@ def load(municipality: Municipality, month: Month) -> HistoryResult:
             _one_household(context, household, profile, _plan(rng, profile), unit)
         context.batch.write()
         _periods(context)
+        result.recorded = _last_month_hinder(context, months[-1])
         result.controls = _stickprov(rng, municipality, months[-1 - STICKPROV_MONTHS : -1])
         record(
             "demo.history_imported",
@@ -238,6 +240,7 @@ def load(municipality: Municipality, month: Month) -> HistoryResult:
                 "closed": result.closed,
                 "returns": result.returns,
                 "stickprov_controls": result.controls,
+                "last_month_hinder_recorded": result.recorded,
             },
         )
     return result
@@ -360,6 +363,34 @@ def _periods(context: _Context) -> None:
             closed_at = _at(last, 1, 10, 0) + timedelta(days=rng.randint(33, 45))
             AssistancePeriod.objects.filter(pk=period.pk).update(closed_at=closed_at)
             context.result.closed += 1
+
+
+def _last_month_hinder(context: _Context, month: Month) -> int:
+    """The demo's other households (bistand demo's 25, the e-service's) had last month decided
+    without a försörjningshinder: a caseworker records one per adult (record_adult_month,
+    audited), so last month's statistics are not blocked by them."""
+    recorded = 0
+    applications = (
+        Application.objects.filter(
+            case__municipality=context.municipality, month=str(month), decision__isnull=False
+        )
+        .exclude(adult_months__isnull=False)
+        .select_related("case__household")
+        .order_by("pk")
+    )
+    wanted = _known(HINDER_BY_PROFILE["whole_year"], context.hinder)
+    for application in applications:
+        for person in outcomes.adults(application.case, application.month):
+            outcomes.record_adult_month(
+                application,
+                person,
+                hinder=context.rng.choice(wanted),
+                activity="",
+                source=AdultMonthSource.CASEWORKER,
+                actor=Actor.system("demo-caseworker"),
+            )
+            recorded += 1
+    return recorded
 
 
 def _at(month: Month, day: int, hour: int, minute: int) -> datetime:

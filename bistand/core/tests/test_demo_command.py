@@ -3,6 +3,7 @@ import math
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from bistand.cli import main
 from bistand.staff import access
@@ -87,6 +88,23 @@ def test_demo_loads_households_once(
         call_command("demo")
         call_command("demo")
     assert Application.objects.filter(state="submitted").count() == 25
+    # Last month's statistics: every adult of every decided household has a försörjningshinder
+    # (the history's households and, recorded by the demo, the 25 households' imported month).
+    from bistand.cases.seeding import previous_month
+    from bistand.outcomes.services import adults
+    from bistand.rules.period import Month
+    from bistand.statistics import services
+
+    today = timezone.localdate()
+    last = previous_month(Month(today.year, today.month))
+    decided = Application.objects.filter(month=str(last), decision__isnull=False)
+    assert decided.count() > 25
+    for application in decided:
+        hinder = {a.person_id: a.hinder for a in application.adult_months.all()}
+        assert all(hinder.get(p.pk) for p in adults(application.case, application.month))
+    delivery = services.build(decided.first().case.municipality, last)
+    assert delivery.municipality.kommunkod == "0000"
+    assert not any("saknas" in p.text for p in delivery.problems)
 
 
 @pytest.mark.django_db
