@@ -368,6 +368,19 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its living children (Linux ``/proc``; 0 where
+    there is no ``/proc`` or the process is gone). The web server's gunicorn workers are the
+    master's children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return own + sum(_cpu_seconds(int(child)) for child in children)
+
+
 def _python(*args: str, env: dict[str, str], **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, *args], env=env, **kwargs)  # noqa: S603 - our own
 
@@ -551,6 +564,7 @@ def run(
             # The load starts once the robot works (a worker's start-up is not part of it).
             _wait_robot(database_url, workers)
             started, started_at, cpu = time.monotonic(), time.time(), time.process_time()
+            web_cpu, robot_cpu = _cpu_seconds(server.pid), sum(map(_cpu_seconds, workers))
             recorder = Recorder()
             until = started + seconds
             drivers: list[Driver] = [
@@ -567,6 +581,8 @@ def run(
                 thread.join()
             window = time.monotonic() - started
             ended_at, driver_cpu = time.time(), time.process_time() - cpu
+            web_cpu = _cpu_seconds(server.pid) - web_cpu
+            robot_cpu = sum(map(_cpu_seconds, workers)) - robot_cpu
             load["end of load"] = _load()
             left_at_end = _left(database_url, setup["month"])
             drain_until = time.monotonic() + drain_seconds
@@ -595,6 +611,8 @@ def run(
             )
             checks["left_at_end_of_load"] = left_at_end
             checks["driver_cpu_seconds"] = driver_cpu
+            checks["web_cpu_seconds"] = web_cpu
+            checks["robot_cpu_seconds"] = robot_cpu
             checks["server_errors_logged"] = _errors_in((logs / "web.log").read_text())
             checks["worker_errors_logged"] = sum(
                 _errors_in((logs / f"worker-{n}.log").read_text()) for n in range(robot_workers)
@@ -744,9 +762,13 @@ def report(result: SystemBench) -> list[str]:
         f"errors logged: web {checks['server_errors_logged']}, "
         f"robot {checks['worker_errors_logged']}"
     )
+    web_cpu, robot_cpu = checks.get("web_cpu_seconds", 0.0), checks.get("robot_cpu_seconds", 0.0)
     lines.append(
-        f"the drivers (this process) used {checks['driver_cpu_seconds']:.0f} s of CPU in the "
-        f"{result.seconds:.0f} s (they share the machine with the stack they measure)"
+        f"CPU time in the {result.seconds:.0f} s of load: web processes {web_cpu:.1f} s "
+        f"({1000 * web_cpu / max(result.requests, 1):.0f} ms a request), robot workers "
+        f"{robot_cpu:.1f} s ({1000 * robot_cpu / max(robot['during_load'], 1):.0f} ms an "
+        f"application finished, letters included), the drivers (this process) "
+        f"{checks['driver_cpu_seconds']:.1f} s; PostgreSQL not counted"
     )
     lines.append(
         f"system: {result.requests / result.seconds:.0f} requests/s, {result.errors} errors, "
