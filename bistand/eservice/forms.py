@@ -506,7 +506,9 @@ class PlanningForm(forms.Form):
                     "Välj det som stämmer bäst. Om du är osäker kan du hoppa över frågan; "
                     "handläggaren frågar dig."
                 ),
-                choices=[(code, row.get(key) or row["label"]) for code, row in hinder.items()],
+                choices=[
+                    (code, gettext(row.get(key) or row["label"])) for code, row in hinder.items()
+                ],
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -520,7 +522,10 @@ class PlanningForm(forms.Form):
                 if me
                 else _("Insatser som ska hjälpa hen till arbete, till exempel praktik eller sfi."),
                 choices=[("", _("Nej, ingen av dessa"))]
-                + [(code, row.get(key) or row["label"]) for code, row in activities.items()],
+                + [
+                    (code, gettext(row.get(key) or row["label"]))
+                    for code, row in activities.items()
+                ],
                 required=False,
             )
 

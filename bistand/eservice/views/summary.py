@@ -152,10 +152,10 @@ def situation_rows(situation: list[dict], data: dict, month: str) -> list[tuple[
         rows.append(
             (
                 _("%(who)s: skäl att inte kunna försörja sig") % {"who": who},
-                chosen["label"] if chosen else _("Inte besvarat"),
+                _(chosen["label"]) if chosen else _("Inte besvarat"),
             )
         )
         rows.append(
-            (_("%(who)s: insats") % {"who": who}, insats["label"] if insats else _("Ingen"))
+            (_("%(who)s: insats") % {"who": who}, _(insats["label"]) if insats else _("Ingen"))
         )
     return rows

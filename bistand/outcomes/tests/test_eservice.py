@@ -115,3 +115,27 @@ def test_a_repeat_application_starts_from_last_months_answer(
     page = client.get(f"/mina-sidor/ansok/{draft.pk}/planering/").content.decode()
     checked = re.findall(r'<input[^>]*name="hinder_0"[^>]*checked[^>]*>', page)
     assert len(checked) == 1 and 'value="sick_certified"' in checked[0]
+
+
+def test_every_label_the_applicant_sees_has_an_english_translation():
+    from django.utils import translation
+
+    from bistand.outcomes import services
+
+    month = "2026-01"
+    untranslated = []
+    with translation.override("en"):
+        for table in (services.HINDER, services.ACTIVITIES):
+            for code, row in services.codes(table, month).items():
+                for key in ("label", "applicant_label"):
+                    if translation.gettext(row[key]) == row[key]:
+                        untranslated.append((table, code, key))
+    assert untranslated == []
+
+
+def test_the_planning_step_in_english(client, draft):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/mina-sidor/"})
+    page = client.get(f"/mina-sidor/ansok/{draft.pk}/planering/").content.decode()
+    assert "What is the main reason you cannot support yourself right now?" in page
+    assert "I am unemployed and receive no benefit" in page
+    assert "No, none of these" in page
