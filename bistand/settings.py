@@ -205,12 +205,17 @@ REGISTER_GATEWAY = os.environ.get("BISTAND_REGISTER_GATEWAY", "simulator")
 REGISTER_SIMULATOR_URL = os.environ.get("BISTAND_REGISTER_SIMULATOR_URL", "http://127.0.0.1:8001")
 REGISTER_TIMEOUT_SECONDS = float(os.environ.get("BISTAND_REGISTER_TIMEOUT", "2.0"))
 REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
+# How many persons' registers one robot worker asks at the same time (its batches: the answers
+# of one arrive while another's are awaited). 1 asks one at a time.
+REGISTER_CONCURRENCY = max(1, int(os.environ.get("BISTAND_REGISTER_CONCURRENCY", "8")))
 
 # The robot: an application stuck "under automatisk handläggning" longer than this (a worker
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
 # Runs of one application in a round (failed or killed) before the robot hands it to a
 # caseworker with a flag (bistand/robot/handover.py); a fault no rerun mends goes at once.
+# How many queued applications a robot worker takes at once (robot/tasks.py run_batch).
+ROBOT_BATCH_SIZE = max(1, int(os.environ.get("BISTAND_ROBOT_BATCH_SIZE", "50")))
 ROBOT_MAX_ATTEMPTS = int(os.environ.get("BISTAND_ROBOT_MAX_ATTEMPTS", "3"))
 
 # Parameter readiness (bistand/parameters): from this many days before 1 January, the

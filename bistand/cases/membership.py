@@ -100,30 +100,42 @@ def confirmed_adults(application: Application) -> list[Adult]:
     """The application's sökande and medsökande: the adults it declares who are confirmed
     members of its household in its month, sökande first, with the role the application gives
     them. These are whose registers the robot asks and to whom the letter is addressed."""
-    declared = {
-        m.get("personnummer"): m.get("role")
-        for m in application.declared.get("members", [])
-        if m.get("role") in ADULT_ROLES
-    }
+    return confirmed_adults_of([application])[application.pk]
+
+
+def confirmed_adults_of(applications: list[Application]) -> dict[int, list[Adult]]:
+    """``confirmed_adults`` of several applications, read in one query (the robot's batches)."""
+    households = {application.case.household_id for application in applications}
     members = (
         HouseholdMember.objects.filter(
-            household_id=application.case.household_id,
+            household_id__in=households,
             role__in=ADULT_ROLES,
             basis__in=CONFIRMED,
         )
         .select_related("person")
         .order_by("valid_from", "pk")
     )
-    adults: dict[int, Adult] = {}
+    by_household: dict[int, list[HouseholdMember]] = {}
     for member in members:
-        if not covers(member, application.month):
-            continue
-        number = member.person.personnummer
-        if declared and number not in declared:
-            continue
-        role = declared.get(number) or member.role
-        adults.setdefault(member.person_id, Adult(member.person, role))
-    return sorted(adults.values(), key=lambda a: a.role != Role.APPLICANT)
+        by_household.setdefault(member.household_id, []).append(member)
+    found = {}
+    for application in applications:
+        declared = {
+            m.get("personnummer"): m.get("role")
+            for m in application.declared.get("members", [])
+            if m.get("role") in ADULT_ROLES
+        }
+        adults: dict[int, Adult] = {}
+        for member in by_household.get(application.case.household_id, []):
+            if not covers(member, application.month):
+                continue
+            number = member.person.personnummer
+            if declared and number not in declared:
+                continue
+            role = declared.get(number) or member.role
+            adults.setdefault(member.person_id, Adult(member.person, role))
+        found[application.pk] = sorted(adults.values(), key=lambda a: a.role != Role.APPLICANT)
+    return found
 
 
 def join(case: Case, person: Person, role: str, *, actor: str, since: date | None = None):

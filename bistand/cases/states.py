@@ -93,6 +93,62 @@ def transition(
     return application
 
 
+def transition_many(
+    applications: list[Application],
+    to_state: str,
+    *,
+    actor: str,
+    from_state: str,
+    reason: str = "",
+    extra: dict | None = None,
+) -> None:
+    """``transition`` for many applications at once (the robot's batches): one UPDATE, their
+    log rows in one INSERT, an audit event each.
+
+    All or nothing: if any of them was no longer in ``from_state``, ``ConcurrentTransition``
+    is raised inside the caller's transaction, which must then roll back (nothing is kept).
+    """
+    if not applications:
+        return
+    if to_state not in ALLOWED[from_state]:
+        raise IllegalTransition(
+            f"Ansökningar kan inte gå från {State(from_state).label} till {State(to_state).label}."
+        )
+    now = timezone.now()
+    fields = {"state": to_state, "state_changed_at": now, **(extra or {})}
+    reason = reason[:500]
+    keys = [application.pk for application in applications]
+    with transaction.atomic(savepoint=False):
+        moved = Application.objects.filter(pk__in=keys, state=from_state).update(**fields)
+        if moved != len(set(keys)):
+            raise ConcurrentTransition(
+                f"{len(set(keys)) - moved} av ansökningarna var inte längre "
+                f"{State(from_state).label}; någon annan hann ändra dem först."
+            )
+        TransitionLog.objects.bulk_create(
+            TransitionLog(
+                application=application,
+                from_state=from_state,
+                to_state=to_state,
+                at=now,
+                actor=actor,
+                reason=reason,
+            )
+            for application in applications
+        )
+        for application in applications:
+            record(
+                "application.transition",
+                actor=actor,
+                case_id=application.case_id,
+                subject=f"application:{application.pk}",
+                data={"from": from_state, "to": to_state, "reason": reason},
+            )
+    for application in applications:
+        for name, value in fields.items():
+            setattr(application, name, value)
+
+
 def _swap_and_log(
     application: Application,
     source: str,

@@ -54,9 +54,16 @@ ROUTE_REASONS = {
 
 def snapshot(application: Application, result: Result, actor: str) -> CalculationSnapshot:
     """Archive a calculation exactly as the rules engine returned it."""
+    calculation = new_snapshot(application, result, actor)
+    calculation.save(force_insert=True)
+    return calculation
+
+
+def new_snapshot(application: Application, result: Result, actor: str) -> CalculationSnapshot:
+    """``snapshot``'s row, not yet saved (the robot saves many in one statement)."""
     trace = result.trace()
     canonical = json.dumps(trace, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return CalculationSnapshot.objects.create(
+    return CalculationSnapshot(
         application=application,
         trace=trace,
         trace_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
@@ -137,15 +144,7 @@ def create_proposal(
 
     ``calculation`` None: the robot could not calculate (bistand/robot/handover.py); the
     proposal has no outcome or amount, only its flags."""
-    fields = {
-        "calculation": calculation,
-        "outcome": routing.outcome,
-        "amount_ore": calculation.amount_ore if calculation is not None else 0,
-        "route": routing.route,
-        "route_reasons": routing.reasons,
-        "flags": flags,
-        "created_by": actor,
-    }
+    fields = proposal_fields(calculation, routing, flags, actor)
     proposal = Proposal.objects.filter(application=application).first()
     if proposal is None:
         proposal = Proposal.objects.create(application=application, **fields)
@@ -161,16 +160,36 @@ def create_proposal(
         actor=actor,
         case_id=application.case_id,
         subject=f"application:{application.pk}",
-        data={
-            "proposal": proposal.pk,
-            "outcome": proposal.outcome,
-            "amount_ore": proposal.amount_ore,
-            "route": proposal.route,
-            "flags": proposal.flag_codes,
-            "route_reasons": [r["code"] for r in routing.reasons],
-        },
+        data=proposal_event(proposal, routing),
     )
     return proposal
+
+
+def proposal_fields(
+    calculation: CalculationSnapshot | None, routing: Routing, flags: list[dict], actor: str
+) -> dict[str, Any]:
+    """A proposal's fields from its calculation and routing."""
+    return {
+        "calculation": calculation,
+        "outcome": routing.outcome,
+        "amount_ore": calculation.amount_ore if calculation is not None else 0,
+        "route": routing.route,
+        "route_reasons": routing.reasons,
+        "flags": flags,
+        "created_by": actor,
+    }
+
+
+def proposal_event(proposal: Proposal, routing: Routing) -> dict[str, Any]:
+    """The audit event's data for a proposal written or replaced."""
+    return {
+        "proposal": proposal.pk,
+        "outcome": proposal.outcome,
+        "amount_ore": proposal.amount_ore,
+        "route": proposal.route,
+        "flags": proposal.flag_codes,
+        "route_reasons": [r["code"] for r in routing.reasons],
+    }
 
 
 def decide_from_proposal(
@@ -192,12 +211,59 @@ def decide_from_proposal(
     OneToOne on the application makes a second decision impossible.
     """
     application = proposal.application
-    calculation = proposal.calculation
     if policy is None:
         policy = DecisionPolicy.objects.filter(
             municipality_id=application.case.municipality_id
         ).first()
-    decision = Decision.objects.create(
+    decision, item = new_decision(
+        proposal,
+        automated=automated,
+        policy=policy,
+        user=user,
+        four_eyes_approver=four_eyes_approver,
+    )
+    decision.save(force_insert=True)
+    item.decision = decision
+    item.save(force_insert=True)
+    transition(
+        application,
+        State.DECIDED,
+        actor=actor,
+        from_state=State.PROPOSAL_READY,
+        reason=decided_reason(automated),
+    )
+    record(
+        "decision.made",
+        actor=actor,
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data=decision_event(decision),
+    )
+    if decision.amount_ore > 0:
+        from bistand.payments.services import create_payment_order
+
+        create_payment_order(decision, actor=actor, payee=payee)
+    return decision
+
+
+def decided_reason(automated: bool) -> str:
+    """The reason the state change to ``decided`` gives."""
+    return "automatiserat beslut" if automated else "beslut av handläggare"
+
+
+def new_decision(
+    proposal: Proposal,
+    *,
+    automated: bool,
+    policy: DecisionPolicy | None,
+    user=None,
+    four_eyes_approver=None,
+) -> tuple[Decision, DecisionItem]:
+    """The decision as proposed and its one item, not yet saved (``item.decision`` is set
+    when the decision has its key)."""
+    application = proposal.application
+    calculation = proposal.calculation
+    decision = Decision(
         application=application,
         proposal=proposal,
         calculation=calculation,
@@ -215,8 +281,7 @@ def decide_from_proposal(
         ],
         delegation_reference=(policy.delegation_reference if (policy and automated) else ""),
     )
-    DecisionItem.objects.create(
-        decision=decision,
+    item = DecisionItem(
         code="income_support",
         label=f"Försörjningsstöd för {month_sv(application.month)}",
         outcome=proposal.outcome,
@@ -224,33 +289,20 @@ def decide_from_proposal(
         reasons=motivering(calculation.trace, proposal.outcome),
         legal_basis=LEGAL_BASIS_INCOME_SUPPORT,
     )
-    transition(
-        application,
-        State.DECIDED,
-        actor=actor,
-        from_state=State.PROPOSAL_READY,
-        reason="automatiserat beslut" if automated else "beslut av handläggare",
-    )
-    record(
-        "decision.made",
-        actor=actor,
-        case_id=application.case_id,
-        subject=f"application:{application.pk}",
-        data={
-            "decision": decision.pk,
-            "outcome": decision.outcome,
-            "amount_ore": decision.amount_ore,
-            "automated": automated,
-            "function_version": decision.automated_function_version,
-            "rules_version": decision.rules_version,
-            "calculation_sha256": calculation.trace_sha256,
-        },
-    )
-    if decision.amount_ore > 0:
-        from bistand.payments.services import create_payment_order
+    return decision, item
 
-        create_payment_order(decision, actor=actor, payee=payee)
-    return decision
+
+def decision_event(decision: Decision) -> dict[str, Any]:
+    """The audit event's data for a decision made."""
+    return {
+        "decision": decision.pk,
+        "outcome": decision.outcome,
+        "amount_ore": decision.amount_ore,
+        "automated": decision.automated,
+        "function_version": decision.automated_function_version,
+        "rules_version": decision.rules_version,
+        "calculation_sha256": decision.calculation.trace_sha256,
+    }
 
 
 def amount_kr(ore: int) -> str:
@@ -262,7 +314,13 @@ __all__ = [
     "AUTOMATED_FUNCTION_VERSION",
     "create_proposal",
     "decide_from_proposal",
+    "decided_reason",
+    "decision_event",
     "motivering",
+    "new_decision",
+    "new_snapshot",
+    "proposal_event",
+    "proposal_fields",
     "route",
     "snapshot",
     "transaction",

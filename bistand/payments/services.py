@@ -81,25 +81,36 @@ def create_payment_order(decision: Decision, *, actor: str, payee=None) -> Payme
         from bistand.cases.membership import confirmed_adults
 
         payee = confirmed_adults(application)[0].person
-    order = PaymentOrder.objects.create(
-        decision=decision,
-        application=application,
-        payee=payee,
-        amount_ore=decision.amount_ore,
-        due_date=next_bank_day(timezone.localdate(decision.decided_at)),
-    )
+    order = new_payment_order(decision, payee)
+    order.save(force_insert=True)
     record(
         "payment.created",
         actor=actor,
         case_id=application.case_id,
         subject=f"application:{application.pk}",
-        data={
-            "payment": order.pk,
-            "amount_ore": order.amount_ore,
-            "due_date": order.due_date.isoformat(),
-        },
+        data=payment_event(order),
     )
     return order
+
+
+def new_payment_order(decision: Decision, payee) -> PaymentOrder:
+    """``create_payment_order``'s row, not yet saved (the robot saves many in one statement)."""
+    return PaymentOrder(
+        decision=decision,
+        application=decision.application,
+        payee=payee,
+        amount_ore=decision.amount_ore,
+        due_date=next_bank_day(timezone.localdate(decision.decided_at)),
+    )
+
+
+def payment_event(order: PaymentOrder) -> dict:
+    """The audit event's data for a payment order created."""
+    return {
+        "payment": order.pk,
+        "amount_ore": order.amount_ore,
+        "due_date": order.due_date.isoformat(),
+    }
 
 
 # --- Payout accounts ----------------------------------------------------------------------

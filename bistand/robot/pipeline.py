@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,13 +33,22 @@ from django.utils import timezone
 from bistand.audit.services import Actor, record
 from bistand.audit.services import deferred as audit_deferred
 from bistand.cases import personnummer as pnr
-from bistand.cases.membership import confirmed_adults
+from bistand.cases.membership import confirmed_adults, confirmed_adults_of
 from bistand.cases.models import Application, ApplicationKind, State
-from bistand.cases.states import ConcurrentTransition, transition
+from bistand.cases.states import ConcurrentTransition, transition, transition_many
 from bistand.connectors import get_gateway
 from bistand.decisions import services as decisions
-from bistand.decisions.models import DecisionPolicy, Route
-from bistand.rules import calculate_json
+from bistand.decisions.models import (
+    CalculationSnapshot,
+    Decision,
+    DecisionItem,
+    DecisionPolicy,
+    Proposal,
+    Route,
+)
+from bistand.payments import services as payments
+from bistand.payments.models import PaymentOrder
+from bistand.rules import Result, calculate_json
 from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
 
@@ -119,6 +130,32 @@ def claim(application_id: int) -> tuple[Application, bool] | None:
     return None
 
 
+def claim_many(application_ids: list[int]) -> list[Application]:
+    """Take the submitted applications among ``application_ids`` for this run, in one
+    transaction (a batch); those another worker holds or that are not submitted are left."""
+    lease = timezone.now() + timedelta(seconds=settings.ROBOT_LEASE_SECONDS)
+    with transaction.atomic(), audit_deferred():
+        applications = list(
+            Application.objects.select_related("case__municipality")
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=application_ids, state=State.SUBMITTED)
+            .order_by("pk")
+        )
+        transition_many(
+            applications,
+            State.ROBOT_PROCESSING,
+            actor=ROBOT,
+            from_state=State.SUBMITTED,
+            reason=f"tas av {worker_id()}",
+            extra={
+                "robot_lease_until": lease,
+                "robot_worker": worker_id(),
+                "robot_runs": F("robot_runs") + 1,
+            },
+        )
+    return applications
+
+
 # --------------------------------------------------------------------------- register data
 
 
@@ -133,6 +170,24 @@ def fetch_register_data(
 ) -> dict[str, dict[str, dict]]:
     """Every source for every adult. A resumed run keeps the answers its predecessor got; a new
     round (e.g. after a completion request) asks every source again."""
+    asked = ask_registers(application, adults, resumed=resumed)
+    store_register_answers([asked])
+    return asked.answers
+
+
+@dataclass
+class RegisterRound:
+    """What one application's registers answered: by personnummer and source, and the rows
+    and the audit event's persons still to be written (``store_register_answers``)."""
+
+    application: Application
+    answers: dict[str, dict[str, dict]]
+    rows: list[RegisterFetch]
+    asked: list[dict]
+
+
+def ask_registers(application: Application, adults: list, *, resumed: bool = False):
+    """Ask the register gateway for every adult (``fetch_register_data`` without the writing)."""
     stored = (
         {
             (row.person_id, row.source): row
@@ -184,22 +239,36 @@ def fetch_register_data(
             }
         )
         answers[person.personnummer] = merged
-    if rows:
-        with transaction.atomic():
-            RegisterFetch.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["application", "person", "source"],
-                update_fields=["status", "records", "reason", "attempts", "fetched_at"],
-            )
-            record(
-                "register.fetch",
-                actor=ROBOT,
-                case_id=application.case_id,
-                subject=f"application:{application.pk}",
-                data={"persons": asked, "purpose": why, "legal_basis": REGISTER_LEGAL_BASIS},
-            )
-    return answers
+    return RegisterRound(application, answers, rows, asked)
+
+
+def store_register_answers(rounds: list[RegisterRound]) -> None:
+    """The answers of one or more applications, upserted in one statement, each application's
+    fetch in the audit log with its purpose and legal basis; committed at once, so a run that
+    dies later keeps them."""
+    rows = [row for asked in rounds for row in asked.rows]
+    if not rows:
+        return
+    with transaction.atomic(), audit_deferred():
+        RegisterFetch.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["application", "person", "source"],
+            update_fields=["status", "records", "reason", "attempts", "fetched_at"],
+        )
+        for asked in rounds:
+            if asked.rows:
+                record(
+                    "register.fetch",
+                    actor=ROBOT,
+                    case_id=asked.application.case_id,
+                    subject=f"application:{asked.application.pk}",
+                    data={
+                        "persons": asked.asked,
+                        "purpose": purpose(asked.application),
+                        "legal_basis": REGISTER_LEGAL_BASIS,
+                    },
+                )
 
 
 # --------------------------------------------------------------------------- calculation input
@@ -232,20 +301,46 @@ def granted_months(application: Application) -> list[str]:
 
 def case_history(application: Application) -> tuple[dict[str, Any] | None, list[str]]:
     """``previous_declared`` and ``granted_months`` in one query (the robot's run needs both)."""
-    prev = _previous_month(application.month)
+    return case_histories([application])[application.pk]
+
+
+def case_histories(
+    applications: list[Application],
+) -> dict[int, tuple[dict[str, Any] | None, list[str]]]:
+    """``case_history`` of several applications, read in one query (the robot's batches)."""
+    if not applications:
+        return {}
     rows = (
-        Application.objects.filter(case_id=application.case_id, month__lt=application.month)
-        .filter((Q(month=prev) & ~Q(state=State.WITHDRAWN)) | Q(decision__outcome="grant"))
+        Application.objects.filter(
+            case_id__in={a.case_id for a in applications},
+            month__lt=max(a.month for a in applications),
+        )
+        .filter(
+            (
+                Q(month__in={_previous_month(a.month) for a in applications})
+                & ~Q(state=State.WITHDRAWN)
+            )
+            | Q(decision__outcome="grant")
+        )
         .order_by("month", "pk")
-        .values_list("month", "state", "decision__outcome", "declared")
+        .values_list("case_id", "month", "state", "decision__outcome", "declared")
     )
-    previous, granted = None, []
-    for month, state, outcome, declared in rows:
-        if month == prev and state != State.WITHDRAWN and previous is None:
-            previous = declared
-        if outcome == "grant":
-            granted.append(month)
-    return previous, granted
+    by_case: dict[int, list[tuple]] = {}
+    for case_id, *row in rows:
+        by_case.setdefault(case_id, []).append(row)
+    found = {}
+    for application in applications:
+        prev = _previous_month(application.month)
+        previous, granted = None, []
+        for month, state, outcome, declared in by_case.get(application.case_id, []):
+            if month >= application.month:
+                continue
+            if month == prev and state != State.WITHDRAWN and previous is None:
+                previous = declared
+            if outcome == "grant":
+                granted.append(month)
+        found[application.pk] = (previous, granted)
+    return found
 
 
 def _previous_month(month: str) -> str:
@@ -357,6 +452,91 @@ def process(application_id: int) -> str:
         return handover.failed(application, exc, stage.name, worker_id())
 
 
+def process_many(application_ids: list[int]) -> dict[int, str]:
+    """``process`` for a batch of applications (the worker's): what happened to each.
+
+    The same run as ``process``, with the database work shared: the submitted ones are
+    claimed in one transaction, their register answers stored in one, and their proposals,
+    decisions and payment orders written in one (``write``). The registers are asked one
+    person at a time, as always. An application that fails is handled alone, as in
+    ``process``; one that is not simply submitted (a resumed or retried run) goes through
+    ``process``. If the batch's writing fails, its applications are written one by one."""
+    claimed = claim_many(application_ids)
+    outcomes = {pk: process(pk) for pk in application_ids if pk not in {a.pk for a in claimed}}
+    adults = confirmed_adults_of(claimed)
+    rounds: dict[int, RegisterRound] = {}
+    for application, asked in zip(claimed, _ask_all(claimed, adults), strict=True):
+        if isinstance(asked, RegisterRound):
+            rounds[application.pk] = asked
+        else:  # every failure ends with a person, never a hang
+            outcomes[application.pk] = handover.failed(application, asked, "registers", worker_id())
+    try:
+        store_register_answers(list(rounds.values()))
+    except Exception as exc:
+        for pk in list(rounds):
+            outcomes[pk] = handover.failed(
+                rounds.pop(pk).application, exc, "registers", worker_id()
+            )
+    asking = [r.application for r in rounds.values()]
+    histories = case_histories([a for a in asking if a.kind == ApplicationKind.REPEAT])
+    policies = {
+        policy.municipality_id: policy
+        for policy in DecisionPolicy.objects.filter(
+            municipality_id__in={a.case.municipality_id for a in asking}
+        )
+    }
+    plans = []
+    for application in asking:
+        stage = Stage()
+        try:
+            plans.append(
+                assess(
+                    application,
+                    adults[application.pk],
+                    rounds[application.pk].answers,
+                    histories.get(application.pk, (None, [])),
+                    policies.get(application.case.municipality_id),
+                    stage,
+                )
+            )
+        except Exception as exc:
+            outcomes[application.pk] = handover.failed(application, exc, stage.name, worker_id())
+    if len(plans) > 1:
+        try:
+            return outcomes | write(plans)
+        except Exception:
+            log.info("robot: a batch of %s could not be written together; one by one", len(plans))
+    for plan in plans:
+        try:
+            outcomes |= write([plan])
+        except Exception as exc:
+            outcomes[plan.application.pk] = handover.failed(
+                plan.application, exc, "proposal", worker_id()
+            )
+    return outcomes
+
+
+def _ask_all(
+    applications: list[Application], adults: dict[int, list]
+) -> list[RegisterRound | Exception]:
+    """``ask_registers`` for each application, ``settings.REGISTER_CONCURRENCY`` at a time
+    (threads: the time goes to waiting for the registers, and a source that is down waits out
+    its back-off while the others' answers come). No database work happens in the threads;
+    each thread has its own gateway connection (``get_gateway``)."""
+
+    def ask(application: Application) -> RegisterRound | Exception:
+        try:
+            return ask_registers(application, [a.person for a in adults[application.pk]])
+        except Exception as exc:
+            return exc
+
+    workers = min(settings.REGISTER_CONCURRENCY, len(applications))
+    if workers <= 1:
+        return [ask(application) for application in applications]
+    with ThreadPoolExecutor(workers, thread_name_prefix="register") as pool:
+        return list(pool.map(ask, applications))
+
+
 class Stage:
     """Where the run is, for the failure record."""
 
@@ -364,18 +544,46 @@ class Stage:
 
 
 def _run(application: Application, resumed: bool, stage: Stage) -> str:
-    case = application.case
-    declared = application.declared
     # The registers of the adults the application declares and who are confirmed members of
     # the household in its month (signed with their own e-legitimation or registered by the
     # municipality): never of someone who was only named in it (cases.membership).
     confirmed = confirmed_adults(application)
-    adults = [adult.person for adult in confirmed]
-    applicant = confirmed[0].person if confirmed else None
     stage.name = "registers"
-    register = fetch_register_data(application, adults, resumed=resumed)
+    register = fetch_register_data(
+        application, [adult.person for adult in confirmed], resumed=resumed
+    )
     stage.name = "checks"
+    history = (
+        case_history(application) if application.kind == ApplicationKind.REPEAT else (None, [])
+    )
+    policy = DecisionPolicy.objects.filter(municipality_id=application.case.municipality_id).first()
+    plan = assess(application, confirmed, register, history, policy, stage)
+    return write([plan])[application.pk]
 
+
+@dataclass
+class Plan:
+    """What the robot concluded for one application, before anything of it is written."""
+
+    application: Application
+    flags: list[dict]
+    result: Result
+    routing: decisions.Routing
+    policy: DecisionPolicy | None
+    payee: Any  # the sökande (cases.models.Person), paid if the decision grants
+
+
+def assess(
+    application: Application,
+    confirmed: list,
+    register: dict[str, dict[str, dict]],
+    history: tuple[dict[str, Any] | None, list[str]],
+    policy: DecisionPolicy | None,
+    stage: Stage,
+) -> Plan:
+    """Checks, calculation and routing: no database writes, so many can be written at once."""
+    stage.name = "checks"
+    declared = application.declared
     month = Month.parse(application.month)
     threshold = Decimal(
         default_store()
@@ -383,9 +591,7 @@ def _run(application: Application, resumed: bool, stage: Stage) -> str:
         .version_for(month)
         .data["values"]["income_change_threshold"]
     )
-    previous, granted = (
-        case_history(application) if application.kind == ApplicationKind.REPEAT else (None, [])
-    )
+    previous, granted = history
     members = [
         Person(
             m["personnummer"], m["role"], _label(m["role"], m["personnummer"]), bool(m.get("days"))
@@ -404,44 +610,142 @@ def _run(application: Application, resumed: bool, stage: Stage) -> str:
         )
     )
     stage.name = "calculation"
-    result = calculate_json(rules_input(application, case.municipality.guidelines or None, granted))
+    guidelines = application.case.municipality.guidelines or None
+    result = calculate_json(rules_input(application, guidelines, granted))
     stage.name = "proposal"
     flags += [flag.to_json() for flag in result.flags]
-    policy = DecisionPolicy.objects.filter(municipality_id=case.municipality_id).first()
     routing = decisions.route(application, result, flags, policy)
+    payee = confirmed[0].person if confirmed else None
+    return Plan(application, flags, result, routing, policy, payee)
 
+
+def write(plans: list[Plan]) -> dict[int, str]:
+    """The proposals, and where the decision is the automated function's the decisions and
+    payment orders, of one or more applications: in one transaction, each kind of row in one
+    statement, the audit events appended together. All or nothing: if another run finished
+    one of them first, nothing is kept ("lost-race" for a single application; a batch raises
+    and ``process_many`` writes its applications one by one)."""
     try:
         with transaction.atomic(), audit_deferred():
-            calculation = decisions.snapshot(application, result, ROBOT)
-            proposal = decisions.create_proposal(application, calculation, routing, flags, ROBOT)
-            transition(
-                application,
-                State.PROPOSAL_READY,
-                actor=ROBOT,
-                from_state=State.ROBOT_PROCESSING,
-                reason="beslutsförslag klart"
-                if routing.route == Route.CASEWORKER
-                else "beslutsförslag klart för automatiserat beslut",
-                extra={"robot_lease_until": None},
-            )
-            if routing.route == Route.AUTOMATED:
-                decision = decisions.decide_from_proposal(
-                    proposal, actor=AUTOMATED, automated=True, policy=policy, payee=applicant
-                )
+            decided = _write(plans)
     except (IntegrityError, ConcurrentTransition):
+        if len(plans) > 1:
+            raise
         # Another run of the same application finished first: nothing of ours is kept.
-        log.info("robot: application %s was finished by another run", application.pk)
-        return "lost-race"
-    if routing.route == Route.AUTOMATED:
-        from .tasks import archive_decision_letter
+        log.info("robot: application %s was finished by another run", plans[0].application.pk)
+        return {plans[0].application.pk: "lost-race"}
+    from .tasks import archive_decision_letter
 
+    for decision in decided:
         archive_decision_letter.enqueue(decision.pk)
-    outcome = "decided" if routing.route == Route.AUTOMATED else "proposal"
-    log.info(
-        "robot: application %s %s (%s, flags %s)",
-        application.pk,
-        outcome,
-        routing.outcome,
-        ",".join(sorted({f["code"] for f in flags})) or "-",
+    outcomes = {}
+    for plan in plans:
+        outcome = "decided" if plan.routing.route == Route.AUTOMATED else "proposal"
+        outcomes[plan.application.pk] = outcome
+        log.info(
+            "robot: application %s %s (%s, flags %s)",
+            plan.application.pk,
+            outcome,
+            plan.routing.outcome,
+            ",".join(sorted({f["code"] for f in plan.flags})) or "-",
+        )
+    return outcomes
+
+
+def _write(plans: list[Plan]) -> list[Decision]:
+    calculations = [decisions.new_snapshot(p.application, p.result, ROBOT) for p in plans]
+    CalculationSnapshot.objects.bulk_create(calculations)
+    earlier = set(
+        Proposal.objects.filter(application__in=[p.application for p in plans]).values_list(
+            "application_id", flat=True
+        )
     )
-    return outcome
+    proposals, new = {}, []
+    for plan, calculation in zip(plans, calculations, strict=True):
+        application = plan.application
+        if application.pk in earlier:  # a second round: replaced, the old one in its history
+            proposals[application.pk] = decisions.create_proposal(
+                application, calculation, plan.routing, plan.flags, ROBOT
+            )
+            continue
+        proposal = Proposal(
+            application=application,
+            **decisions.proposal_fields(calculation, plan.routing, plan.flags, ROBOT),
+        )
+        proposals[application.pk] = proposal
+        new.append((plan, proposal))
+    Proposal.objects.bulk_create([proposal for _, proposal in new])
+    Proposal.history.bulk_history_create([proposal for _, proposal in new])
+    for plan, proposal in new:
+        record(
+            "proposal.created",
+            actor=ROBOT,
+            case_id=plan.application.case_id,
+            subject=f"application:{plan.application.pk}",
+            data=decisions.proposal_event(proposal, plan.routing),
+        )
+    # What Proposal.save does for one: the queues count flagged proposals by this column.
+    for flagged in (True, False):
+        keys = [p.application.pk for p, _ in new if bool(p.flags) is flagged]
+        if keys:
+            Application.objects.filter(pk__in=keys).exclude(flagged=flagged).update(flagged=flagged)
+    automated = [p for p in plans if p.routing.route == Route.AUTOMATED]
+    to_caseworker = [p for p in plans if p.routing.route != Route.AUTOMATED]
+    for group, reason in (
+        (to_caseworker, "beslutsförslag klart"),
+        (automated, "beslutsförslag klart för automatiserat beslut"),
+    ):
+        transition_many(
+            [p.application for p in group],
+            State.PROPOSAL_READY,
+            actor=ROBOT,
+            from_state=State.ROBOT_PROCESSING,
+            reason=reason,
+            extra={"robot_lease_until": None},
+        )
+    return _decide(automated, proposals)
+
+
+def _decide(plans: list[Plan], proposals: dict[int, Proposal]) -> list[Decision]:
+    """The automated function's decisions (kommunallagen 6 kap. 37 §) and payment orders."""
+    if not plans:
+        return []
+    made = [
+        decisions.new_decision(proposals[p.application.pk], automated=True, policy=p.policy)
+        for p in plans
+    ]
+    decided = Decision.objects.bulk_create([decision for decision, _ in made])
+    Decision.history.bulk_history_create(decided)
+    for decision, item in made:
+        item.decision = decision
+    DecisionItem.objects.bulk_create([item for _, item in made])
+    transition_many(
+        [p.application for p in plans],
+        State.DECIDED,
+        actor=AUTOMATED,
+        from_state=State.PROPOSAL_READY,
+        reason=decisions.decided_reason(True),
+    )
+    orders = []
+    for plan, decision in zip(plans, decided, strict=True):
+        record(
+            "decision.made",
+            actor=AUTOMATED,
+            case_id=plan.application.case_id,
+            subject=f"application:{plan.application.pk}",
+            data=decisions.decision_event(decision),
+        )
+        if decision.amount_ore > 0:
+            payee = plan.payee or confirmed_adults(plan.application)[0].person
+            orders.append((plan, payments.new_payment_order(decision, payee)))
+    PaymentOrder.objects.bulk_create([order for _, order in orders])
+    PaymentOrder.history.bulk_history_create([order for _, order in orders])
+    for plan, order in orders:
+        record(
+            "payment.created",
+            actor=AUTOMATED,
+            case_id=plan.application.case_id,
+            subject=f"application:{plan.application.pk}",
+            data=payments.payment_event(order),
+        )
+    return decided

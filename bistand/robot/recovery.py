@@ -118,5 +118,8 @@ def requeue_stalled(already: set[int] | None = None) -> int:
     return count
 
 
-def ready_tasks() -> bool:
-    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+def ready_tasks(robot_only: bool = False) -> bool:
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    if robot_only:
+        ready = ready.filter(task_path=TASK_PATH)
+    return ready.exists()

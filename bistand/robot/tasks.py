@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from bistand.cases.models import Application
 
@@ -48,3 +50,70 @@ def enqueue(application_id: int) -> None:
         process_application.enqueue(application_id)
 
     transaction.on_commit(_enqueue)
+
+
+def run_batch(worker_id: str, size: int | None = None) -> int:
+    """Take up to ``size`` (default ``settings.ROBOT_BATCH_SIZE``) queued robot tasks at once
+    and run them together (``pipeline.process_many``); returns how many were taken (0: none).
+
+    django-tasks' own worker takes one task per transaction; taking a batch lets the robot
+    write its applications together (docs/robot.md, "Batches"). The tasks' rows end exactly as
+    the library's worker leaves them (status, times, worker, return value), and its
+    ``task_started``/``task_finished`` signals are sent for each. If the worker dies midway,
+    the tasks stay RUNNING and the applications keep their lease: the recovery sweep
+    (robot/recovery.py) picks them up, as for a single task.
+    """
+    from django_tasks.signals import task_finished, task_started
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    ready = DBTaskResult.objects.ready().filter(
+        backend_name="default",
+        queue_name="default",
+        task_path=f"{process_application.func.__module__}.{process_application.func.__name__}",
+    )
+    with exclusive_transaction(ready.db):
+        batch = list(ready.select_for_update(skip_locked=True)[: size or settings.ROBOT_BATCH_SIZE])
+        now = timezone.now()
+        for row in batch:
+            row.status, row.started_at = TaskResultStatus.RUNNING, now
+            row.worker_ids = [*row.worker_ids, worker_id]
+        _save_grouped(batch, ["status", "started_at", "worker_ids"])
+    if not batch:
+        return 0
+    backend = type(process_application.get_backend())
+    for row in batch:
+        task_started.send(sender=backend, task_result=row.task_result)
+    ids = [row.task_result.args[0] for row in batch]
+    try:
+        outcomes = pipeline.process_many(ids)
+    except BaseException as exc:  # as the library's worker does: the tasks fail, not vanish
+        for row in batch:
+            row.set_failed(exc)
+            task_finished.send(sender=backend, task_result=row.task_result)
+        if not isinstance(exc, Exception):
+            raise  # the worker is being stopped
+        log.exception("robot: a batch of %s applications failed", len(batch))
+        return len(batch)
+    finished = timezone.now()
+    for row, application_id in zip(batch, ids, strict=True):
+        row.status, row.finished_at = TaskResultStatus.SUCCESSFUL, finished
+        row.return_value = outcomes.get(application_id, "skipped")
+    _save_grouped(batch, ["status", "finished_at", "return_value"])
+    for row in batch:
+        task_finished.send(sender=backend, task_result=row.task_result)
+    return len(batch)
+
+
+def _save_grouped(rows: list, fields: list[str]) -> None:
+    """Save ``fields`` of task rows with one UPDATE per distinct set of values (a batch has
+    few: "decided", "proposal" …), cheaper than ``bulk_update``'s CASE per row."""
+    from django_tasks_db.models import DBTaskResult
+
+    groups: dict[str, list] = {}
+    for row in rows:
+        values = {name: getattr(row, name) for name in fields}
+        groups.setdefault(json.dumps(values, default=str, sort_keys=True), []).append(row)
+    for members in groups.values():
+        values = {name: getattr(members[0], name) for name in fields}
+        DBTaskResult.objects.filter(pk__in=[row.pk for row in members]).update(**values)

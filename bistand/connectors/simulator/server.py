@@ -183,6 +183,7 @@ class _HTTPServer6(_HTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # answers go out at once (keep-alive, small writes)
     server_version = "BistandRegisterSimulator/1"
     timeout = 30  # idle keep-alive connections close after this
     server: _HTTPServer

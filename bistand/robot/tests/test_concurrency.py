@@ -131,6 +131,8 @@ def start_worker(simulator_url: str, *args: str) -> subprocess.Popen:
         "BISTAND_REGISTER_SIMULATOR_URL": simulator_url,
         "BISTAND_ROBOT_LEASE_SECONDS": "30",
         "BISTAND_LOG_LEVEL": "WARNING",
+        # Small batches, so that a kill lands between batches as well as inside one.
+        "BISTAND_ROBOT_BATCH_SIZE": "4",
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bistand.cli", "worker", "--interval", "0.05", *args],

@@ -213,7 +213,7 @@ def test_a_worker_dying_on_the_same_application_again_and_again_ends_with_a_pers
     def die(*args, **kwargs):
         raise KeyboardInterrupt("worker killed")
 
-    monkeypatch.setattr(pipeline.decisions, "snapshot", die)
+    monkeypatch.setattr(pipeline.decisions, "new_snapshot", die)
     for _ in range(2):
         with pytest.raises(KeyboardInterrupt):
             pipeline.process(application.pk)

@@ -262,7 +262,7 @@ def test_a_run_that_dies_midway_is_resumed_once_its_lease_runs_out(world, monkey
     def die(*args, **kwargs):
         raise KeyboardInterrupt("worker killed")
 
-    monkeypatch.setattr(pipeline.decisions, "snapshot", die)
+    monkeypatch.setattr(pipeline.decisions, "new_snapshot", die)
     with pytest.raises(KeyboardInterrupt):
         pipeline.process(application.pk)
     monkeypatch.undo()

@@ -98,6 +98,11 @@ class Command(BaseCommand):
             "process start-up"
         )
         self.stdout.write(f"robot: {result.per_second:.0f} applications/s")
+        self.stdout.write(
+            f"workers' CPU time: {result.cpu_ms_per_application:.1f} ms per application "
+            f"(with process start-up; {1000 / result.cpu_ms_per_application:.0f} applications "
+            "per CPU-second)"
+        )
 
     def bench_rules(self, options):
         if options["households"] < 1:

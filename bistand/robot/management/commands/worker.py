@@ -13,12 +13,28 @@ from bistand.followup.tasks import refresh_periodically
 from bistand.ops.heartbeat import Heartbeat
 from bistand.outcomes.tasks import propose_closures_daily
 from bistand.parameters.services import log_warnings_daily
-from bistand.robot import handover, recovery
+from bistand.robot import handover, recovery, tasks
 from bistand.robot.pipeline import worker_id
 
 #: How often the worker reminds partners who have not signed and withdraws expired ones, and
 #: removes the temporary files of uploads whose request died (bistand/core/uploads.py).
 HOUSEKEEPING_SECONDS = 300
+
+
+def drain(worker: Worker, *, robot_only: bool = False) -> None:
+    """Run what is queued until nothing is ready: the robot's applications in batches
+    (``tasks.run_batch``), everything else (decision letters) one task at a time, the
+    applications first, as their priority says. ``robot_only``: only the applications."""
+    worker.max_tasks = 1
+    while worker.running:
+        if tasks.run_batch(worker.worker_id):
+            continue
+        if robot_only:
+            return
+        worker._run_tasks = 0  # the library's counter for max_tasks
+        worker.run()  # batch mode, max_tasks 1: one task, or returns if none is ready
+        if worker._run_tasks == 0:
+            return
 
 
 class Command(BaseCommand):
@@ -31,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--until-idle", action="store_true", help="stoppa när kön är tom")
         parser.add_argument(
             "--interval", type=float, default=0.5, help="sekunder mellan tomma varv"
+        )
+        parser.add_argument(
+            "--robot-only",
+            action="store_true",
+            help="bara robotens ansökningar, inte beslutsbreven (t.ex. för `bench robot`; "
+            "breven väntar på en vanlig arbetare)",
         )
 
     def handle(self, *args, **options):
@@ -76,10 +98,10 @@ class Command(BaseCommand):
                 if proposed:
                     self.stdout.write(f"{len(proposed)} nya förslag om avslut")
                 refresh_periodically()  # the follow-up's monthly figures (hourly, daily)
-            worker.run()  # batch mode: returns when the queue is empty
+            drain(worker, robot_only=options["robot_only"])  # returns when nothing is ready
             if not worker.running:
                 break
-            if until_idle and not requeued and not recovery.ready_tasks():
+            if until_idle and not requeued and not recovery.ready_tasks(options["robot_only"]):
                 break
             if not until_idle:
                 time.sleep(options["interval"])
