@@ -16,7 +16,16 @@ from django.db.models import Q
 from .models import Role
 
 # Apps whose records the auditor and the administrator may read in the admin.
-DOMAIN_APPS = ("cases", "decisions", "payments", "letters", "robot", "staff", "workspace")
+DOMAIN_APPS = (
+    "cases",
+    "decisions",
+    "payments",
+    "letters",
+    "robot",
+    "staff",
+    "workspace",
+    "outcomes",
+)
 
 # (app label, model name or "*" for every model of the app, actions)
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
