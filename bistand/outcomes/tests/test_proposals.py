@@ -125,3 +125,23 @@ def test_a_proposal_made_meanwhile_by_another_worker_is_not_doubled(units, monke
     made = tasks.propose_closures(date(2025, 5, 3))
     assert [p.case_id for p in made] == [second.pk]
     assert ClosureProposal.objects.filter(case=first, status="open").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection as it ends
+def test_the_worker_proposes_closing_in_its_housekeeping(units):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from bistand.rules.period import Month
+
+    today = timezone.localdate()
+    long_ago = Month(today.year - 1, today.month)  # a year without an application
+    case = household(units[0])
+    apply(case, str(long_ago))
+    tasks._proposed_on = None
+    out = StringIO()
+    call_command("worker", "--until-idle", stdout=out)
+    assert "1 nya förslag om avslut" in out.getvalue()
+    assert ClosureProposal.objects.get(case=case).last_applied_month == str(long_ago)
