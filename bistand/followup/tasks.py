@@ -8,7 +8,8 @@
 
 Older months change only if the raw data is changed by hand; ``bistand followup refresh``
 recomputes every month. Several workers may run this at once: a collision on the unique
-constraint is logged and left to the next turn.
+constraint is logged and left to the next turn. Any other failure is logged and never stops
+the worker: the pages then show when the figures were last computed.
 """
 
 from __future__ import annotations
@@ -44,4 +45,10 @@ def refresh_periodically() -> int:
             return written
     except IntegrityError:  # another worker wrote the same rows at the same moment
         log.warning("followup refresh collided with another worker; retried next turn")
+    except Exception:  # the robot's queue matters more than a fresh chart: log, go on
+        log.exception("followup refresh failed; the pages show the figures as last computed")
+        # not again every five minutes: the next hour tries anew
+        _last["hourly"] = now
+        if _last["daily"] is None or now - _last["daily"] >= DAILY:
+            _last["daily"] = now - DAILY + HOURLY
     return 0

@@ -38,3 +38,24 @@ def test_the_worker_refreshes_the_recent_months_daily_and_the_last_two_hourly(mo
     clock[0] += 24 * 3600
     tasks.refresh_periodically()  # the daily one again brings back all 14 months
     assert MonthlyFigures.objects.filter(period=add_months(this_month, -5)).exists()
+
+
+def test_a_failing_refresh_never_stops_the_worker(monkeypatch, caplog):
+    monkeypatch.setattr(tasks, "_last", {"hourly": None, "daily": None})
+    clock = [1000.0]
+    monkeypatch.setattr(tasks.time, "monotonic", lambda: clock[0])
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(tasks.aggregates, "refresh_recent", broken)
+    assert tasks.refresh_periodically() == 0
+    assert "followup refresh failed" in caplog.text
+    clock[0] += 300  # the next housekeeping turn does not try again at once
+    calls = []
+    monkeypatch.setattr(tasks.aggregates, "refresh_recent", lambda: calls.append(1) or 0)
+    tasks.refresh_periodically()
+    assert calls == []
+    clock[0] += 3600  # an hour later it does
+    tasks.refresh_periodically()
+    assert calls == [1]
