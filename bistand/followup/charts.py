@@ -135,8 +135,9 @@ def lines(
     """A line per series over the months, with a marker and its value at each point, the
     series' name written at its last point and in a legend above. Gaps (``None``) break the
     line. ``axis_text(value)`` labels the y axis (0, half, top)."""
-    left, right, top, bottom = 60, 150, 34, 40
-    plot_w = max(320, 56 * len(x_labels))
+    left, top, bottom = 60, 34, 40
+    right = 20 + 8 * max([len(s.name) for s in series] + [len(goal[1]) if goal else 0])
+    plot_w = max(320, 64 * len(x_labels))
     plot_h = 200
     width, height = left + plot_w + right, top + plot_h + bottom
     values = [v for s in series for v in s.values if v is not None]
@@ -160,8 +161,8 @@ def lines(
         if i % every == 0:
             x = left + step * (i + 0.5)
             body.append(
-                f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="{INK}">'
-                f"{escape(label)}</text>"
+                f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+                f'font-size="11" fill="{INK}">{escape(label)}</text>'
             )
     if goal:
         _, gy = xy(0, goal[0])
@@ -171,6 +172,7 @@ def lines(
             f'y="{gy + 4:.1f}" fill="#a4330a">{escape(goal[1])}</text>'
         )
     legend_x = left
+    end_labels: list[float] = []
     for s, (colour, dash, shape) in zip(series, itertools.cycle(SERIES_STYLES)):
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(
@@ -200,9 +202,12 @@ def lines(
         if len(segment) > 1:
             body.append(_polyline(segment, colour, dash_attr))
         if last:
+            y = last[1] + 4
+            while any(abs(y - taken) < 14 for taken in end_labels):  # not over another's
+                y += 14
+            end_labels.append(y)
             body.append(
-                f'<text x="{left + plot_w + 6}" y="{last[1] + 4:.1f}" fill="{colour}">'
-                f"{escape(s.name)}</text>"
+                f'<text x="{left + plot_w + 6}" y="{y:.1f}" fill="{colour}">{escape(s.name)}</text>'
             )
     body.append(
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{INK}"/>'
