@@ -564,7 +564,7 @@ def run(
             # The load starts once the robot works (a worker's start-up is not part of it).
             _wait_robot(database_url, workers)
             started, started_at, cpu = time.monotonic(), time.time(), time.process_time()
-            web_cpu, robot_cpu = _cpu_seconds(server.pid), sum(map(_cpu_seconds, workers))
+            web_cpu, robot_cpu = _cpu_seconds(server.pid), sum(_cpu_seconds(w.pid) for w in workers)
             recorder = Recorder()
             until = started + seconds
             drivers: list[Driver] = [
@@ -582,7 +582,7 @@ def run(
             window = time.monotonic() - started
             ended_at, driver_cpu = time.time(), time.process_time() - cpu
             web_cpu = _cpu_seconds(server.pid) - web_cpu
-            robot_cpu = sum(map(_cpu_seconds, workers)) - robot_cpu
+            robot_cpu = sum(_cpu_seconds(w.pid) for w in workers) - robot_cpu
             load["end of load"] = _load()
             left_at_end = _left(database_url, setup["month"])
             drain_until = time.monotonic() + drain_seconds
