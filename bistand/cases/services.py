@@ -165,7 +165,12 @@ def submit_application(
         earlier = Application.objects.filter(
             case=case, month__lt=month, state__in=[State.DECIDED, State.PAID]
         )
-        kind = ApplicationKind.REPEAT if earlier.exists() else ApplicationKind.FIRST
+        # After a closing (avslut) the next application is a nyansökan: a return, examined
+        # afresh (bistand/outcomes, docs/outcomes.md).
+        from bistand.outcomes.services import is_closed
+
+        repeat = earlier.exists() and not is_closed(case)
+        kind = ApplicationKind.REPEAT if repeat else ApplicationKind.FIRST
     try:
         with transaction.atomic():
             application = Application.objects.create(

@@ -141,6 +141,13 @@ def _fresh_from(declared: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _closed(case) -> bool:
+    """The case was closed (avslutat): a new application is a nyansökan (bistand/outcomes)."""
+    from bistand.outcomes.services import is_closed
+
+    return is_closed(case)
+
+
 def start_draft(person: Person, month: str, *, case_choice: int | None = None) -> Draft:
     """The person's draft for the month: the open one, or a new one pre-filled from last
     month's application (återansökan) or from the population register (nyansökan). It goes
@@ -166,7 +173,7 @@ def start_draft(person: Person, month: str, *, case_choice: int | None = None) -
         if case is not None
         else None
     )
-    if last is not None:
+    if last is not None and not _closed(case):
         kind, data = ApplicationKind.REPEAT, _fresh_from(last.declared)
     else:
         kind, data = ApplicationKind.FIRST, prefill(person, month)

@@ -90,6 +90,19 @@ def current_period(case: Case) -> AssistancePeriod | None:
     return AssistancePeriod.objects.filter(case=case).order_by("-number").first()
 
 
+def is_closed(case: Case | int) -> bool:
+    """The case's latest period is closed: its next application is a nyansökan (a return,
+    examined afresh), not an återansökan."""
+    case_id = case if isinstance(case, int) else case.pk
+    latest = (
+        AssistancePeriod.objects.filter(case_id=case_id)
+        .order_by("-number")
+        .only("closed_at")
+        .first()
+    )
+    return latest is not None and latest.closed_at is not None
+
+
 def periods(case: Case) -> list[AssistancePeriod]:
     return list(
         AssistancePeriod.objects.filter(case=case)

@@ -27,7 +27,7 @@ def close(case, last_month="2025-03", codes=("work", "studies")):
 def test_the_first_application_opens_period_1_from_its_month(units):
     case = household(units[0])
     apply(case, "2025-02")
-    apply(case, "2025-03")
+    assert apply(case, "2025-03").kind == "repeat"
     period = services.current_period(case)
     assert (period.number, period.first_month, period.is_open) == (1, "2025-02", True)
     assert AssistancePeriod.objects.filter(case=case).count() == 1
@@ -45,7 +45,8 @@ def test_a_closed_case_gets_a_new_period_on_the_next_application_a_return(units)
     assert closed.closed_via == "caseworker"
     assert {r.code for r in closed.exit_reasons.all()} == {"work", "studies"}
 
-    apply(case, "2025-07", decided=False)
+    returned = apply(case, "2025-07", decided=False)
+    assert returned.kind == "first"  # a nyansökan, examined afresh, not an återansökan
     periods = list(AssistancePeriod.objects.filter(case=case).order_by("number"))
     assert [(p.number, p.first_month, p.is_open) for p in periods] == [
         (1, "2025-02", False),
