@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
 
-from bistand.cases.models import Application, Case
+from bistand.cases.models import Case
 
 HOUR = 3600.0
 
@@ -36,18 +36,6 @@ class Scope:
         if self.units is not None:
             cases = cases.filter(unit_id__in=self.units)
         return cases
-
-    def applications(self) -> QuerySet[Application]:
-        """The scope's applications, without drafts and withdrawn ones never submitted."""
-        applications = Application.objects.filter(
-            case__municipality_id=self.municipality_id,
-            month__gte=self.first,
-            month__lte=self.last,
-            submitted_at__isnull=False,
-        )
-        if self.units is not None:
-            applications = applications.filter(case__unit_id__in=self.units)
-        return applications
 
     def months(self) -> list[str]:
         return months_between(self.first, self.last)
@@ -131,23 +119,8 @@ def month_of(moment: datetime) -> str:
     return f"{local.year:04d}-{local.month:02d}"
 
 
-def month_start(month: str) -> datetime:
-    return datetime.combine(
-        datetime(int(month[:4]), int(month[5:7]), 1).date(), time(), ZoneInfo(settings.TIME_ZONE)
-    )
-
-
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def percentile(sorted_values: list[float], p: float) -> float | None:
-    """The nearest-rank percentile: the smallest value with at least p % of the values at or
-    below it (so p50 of 1, 2, 3, 4 is 2). ``None`` for no values."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def wilson(errors: int, n: int, z: float = 1.959964) -> tuple[float | None, float | None]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bistand.followup.aggregates import bucket, bucket_hours
 from bistand.followup.measures import automation, completion, flags, leadtime, states, stickprov
-from bistand.followup.measures.base import percentile, wilson
+from bistand.followup.measures.base import wilson
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +128,12 @@ def test_completion_requests(world):
     }
 
 
-def test_percentile_and_wilson_edges():
-    assert percentile([], 50) is None
-    assert percentile([1, 2, 3, 4], 50) == 2  # nearest rank ⌈0.5·4⌉ = 2
+def test_bucket_and_wilson_edges():
+    # lead-time buckets: tenths of an hour rounded up to 72 h, whole hours above
+    assert (bucket(0), bucket(360), bucket(361)) == (0, 1, 2)
+    assert (bucket_hours(1), bucket_hours(2)) == (0.1, 0.2)  # 6 min 1 s is reported as 0.2 h
+    assert bucket_hours(bucket(72 * 3600)) == 72.0
+    assert bucket_hours(bucket(72 * 3600 + 1)) == 73.0
     assert wilson(0, 0) == (None, None)
     # 0 errors in 10: the interval still has room above 0: z²/(n+z²) = 3.8415/13.8415 = 0.2775
     assert wilson(0, 10) == (0.0, 0.2775)
