@@ -767,8 +767,9 @@ def report(result: SystemBench) -> list[str]:
         f"CPU time in the {result.seconds:.0f} s of load: web processes {web_cpu:.1f} s "
         f"({1000 * web_cpu / max(result.requests, 1):.0f} ms a request), robot workers "
         f"{robot_cpu:.1f} s ({1000 * robot_cpu / max(robot['during_load'], 1):.0f} ms an "
-        f"application finished, letters included), the drivers (this process) "
-        f"{checks['driver_cpu_seconds']:.1f} s; PostgreSQL not counted"
+        f"application finished; letters, at a lower priority, mostly come later), "
+        f"the drivers (this process) {checks['driver_cpu_seconds']:.1f} s; "
+        "PostgreSQL not counted"
     )
     lines.append(
         f"system: {result.requests / result.seconds:.0f} requests/s, {result.errors} errors, "
