@@ -112,6 +112,8 @@ def leavers(scope: Scope) -> list[Leaver]:
         ExitReason.objects.filter(period__in=periods).values_list(
             "period__last_month",
             "period__first_month",
+            "period__closed_at",
+            "period__case_id",
             "period__case__unit_id",
             "period__case__household_id",
             "person_id",
@@ -121,8 +123,8 @@ def leavers(scope: Scope) -> list[Leaver]:
     )
     if not rows:
         return []
-    persons = {r[4] for r in rows}
-    households = {r[3] for r in rows}
+    persons = {r[6] for r in rows}
+    households = {r[5] for r in rows}
     # The households' members (for the household type) and the adults' memberships anywhere.
     members = defaultdict(list)
     for household, role, valid_from, valid_to in HouseholdMember.objects.filter(
@@ -135,17 +137,18 @@ def leavers(scope: Scope) -> list[Leaver]:
     ).values_list("person_id", "household_id", "valid_from", "valid_to"):
         memberships[person].append((household, valid_from, valid_to))
     earliest = min(r[0] for r in rows)
-    applied = defaultdict(set)
-    for household, month in Application.objects.filter(
+    # household → [(month, case, submitted at)] of the submitted applications after a cohort
+    applied = defaultdict(list)
+    for household, month, case_id, submitted_at in Application.objects.filter(
         case__household_id__in={h for ms in memberships.values() for h, _, _ in ms},
         month__gt=earliest,
         submitted_at__isnull=False,
-    ).values_list("case__household_id", "month"):
-        applied[household].add(month)
+    ).values_list("case__household_id", "month", "case_id", "submitted_at"):
+        applied[household].append((month, case_id, submitted_at))
 
     tables: dict[str, dict] = {}
     out = []
-    for cohort, first_month, unit_id, household, person, number, code in rows:
+    for cohort, first_month, closed_at, case_id, unit_id, household, person, number, code in rows:
         if cohort not in tables:
             tables[cohort] = codes(EXIT_REASONS, cohort)
         category = tables[cohort].get(code, {}).get("category", "unknown")
@@ -157,11 +160,17 @@ def leavers(scope: Scope) -> list[Leaver]:
                     adults += 1
                 elif role == Role.CHILD:
                     children += 1
+        # A return: an application for a month after the cohort month that came in after
+        # the period was closed, or one in another case. An application of the same case
+        # that was already in when the period was closed (e.g. a refused month after the
+        # last month) belongs to the closed period, not to a return.
         returns = [
             month
             for other, valid_from, valid_to in memberships[person]
-            for month in applied[other]
-            if month > cohort and _valid(valid_from, valid_to, month)
+            for month, other_case, submitted_at in applied[other]
+            if month > cohort
+            and _valid(valid_from, valid_to, month)
+            and (other_case != case_id or submitted_at > closed_at)
         ]
         first_return = min(returns) if returns else None
         out.append(

@@ -253,3 +253,26 @@ def test_the_keyfigures_command(assisted_year):
     assert "exempelkommun;2025;langvarigt_bistand;" in text and ";50,0;2;4;" in text
     with pytest.raises(CommandError, match="ÅÅÅÅ"):
         call_command("followup", "keyfigures", "--year", "25", stdout=StringIO())
+
+
+def test_an_application_already_in_before_the_closing_is_not_a_return():
+    """Assistance ended in March; the April application came in on 1 April and was refused;
+    the period was closed (last month March) on 10 May. April is not a return: it was there
+    when the period was closed. A new application for July, in on 1 July, is."""
+    norr = h.unit("Norr")
+    p = h.person("1980-03-01", sex="kvinna")
+    case = h.household(norr, [p])
+    closed = h.period(case, 1, "2026-01", "2026-03", {p: "work"})
+    closed.closed_at = h.at("2026-05-10 12:00")
+    closed.save()
+    submitted(case, "2026-04")
+    scope = Scope(get_municipality().pk, "2026-03", "2026-03")
+    (leaver,) = outcomes.leavers(scope)
+    assert leaver.back_after is None
+    submitted(case, "2026-07")
+    (leaver,) = outcomes.leavers(scope)
+    assert leaver.back_after == 4
+    # the stored monthly figures say the same
+    refresh()
+    march = row(outcomes.cohorts(scope, today=TODAY), "2026-03")
+    assert (march["adults"], march["not_back_6"]) == (1, 0)
