@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bistand.audit.services import Actor
 from bistand.cases.models import Application, Person, State
+from bistand.decisions.models import Outcome
 from bistand.rules.explain import month_sv
 from bistand.rules.period import Month
 from bistand.staff import access
@@ -42,11 +43,14 @@ def _errors(form) -> list[tuple[str, str]]:
 
 
 def _default_last_month(case) -> str:
-    """The latest month decided in the open period (the last month with assistance, most
-    often), else the latest month applied for."""
+    """The latest month with granted assistance (a decision of bifall or delvis bifall; a
+    refused month is not a month with assistance), else the latest month applied for."""
     months = case.applications.exclude(state__in=[State.DRAFT, State.WITHDRAWN]).order_by("-month")
-    decided = months.filter(state__in=[State.DECIDED, State.PAID]).values_list("month", flat=True)
-    return decided.first() or months.values_list("month", flat=True).first() or ""
+    granted = months.filter(
+        state__in=[State.DECIDED, State.PAID],
+        decision__outcome__in=[Outcome.GRANT, Outcome.PARTIAL],
+    ).values_list("month", flat=True)
+    return granted.first() or months.values_list("month", flat=True).first() or ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -217,3 +217,17 @@ def test_the_caseworker_records_and_corrects_forsorjningshinder(client, world):
     assert not AdultMonth.objects.filter(person=stranger).exists()
     client.post(url, {"person": applicant.pk, "hinder": "no_such_code"})
     assert AdultMonth.objects.get(person=applicant).hinder == "sick_certified"
+
+
+def test_the_suggested_last_month_is_the_last_month_with_granted_assistance(client, world):
+    """February granted, March refused: the closing page suggests February, not March."""
+    from bistand.followup.tests.history import decide
+
+    case, application, users = world
+    february, march = case.applications.order_by("month")
+    decide(february, "2025-02-01 18:00", automated=True, outcome="grant")
+    decide(march, "2025-03-01 18:00", automated=True, outcome="refusal")
+    client.force_login(users["own"])
+    page = client.get(close_url(application))
+    assert page.status_code == 200
+    assert page.context["form"]["last_month"].value() == "2025-02"
