@@ -10,8 +10,11 @@ pytest_plugins = ["bistand.connectors.testing", "bistand.eservice.testing"]
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(tmp_path_factory, django_db_modify_db_settings_parallel_suffix):
     """SQLite tests use a database file, never the in-memory default.
+
+    Under pytest-xdist (``-n 2``) each worker gets a database of its own: pytest-django's
+    suffix fixture (``_gw0``, ``_gw1``) is kept, which overriding this fixture would drop.
 
     Tests with threads and worker processes need a database several connections can share,
     and the file gets the same WAL and IMMEDIATE settings as production. `make test` names
