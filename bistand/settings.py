@@ -212,10 +212,10 @@ REGISTER_CONCURRENCY = max(1, int(os.environ.get("BISTAND_REGISTER_CONCURRENCY",
 # The robot: an application stuck "under automatisk handläggning" longer than this (a worker
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
-# Runs of one application in a round (failed or killed) before the robot hands it to a
-# caseworker with a flag (bistand/robot/handover.py); a fault no rerun mends goes at once.
 # How many queued applications a robot worker takes at once (robot/tasks.py run_batch).
 ROBOT_BATCH_SIZE = max(1, int(os.environ.get("BISTAND_ROBOT_BATCH_SIZE", "50")))
+# Runs of one application in a round (failed or killed) before the robot hands it to a
+# caseworker with a flag (bistand/robot/handover.py); a fault no rerun mends goes at once.
 ROBOT_MAX_ATTEMPTS = int(os.environ.get("BISTAND_ROBOT_MAX_ATTEMPTS", "3"))
 
 # Parameter readiness (bistand/parameters): from this many days before 1 January, the
