@@ -395,10 +395,13 @@ def sign(draft: Draft, person: Person, login: SignerLogin) -> Application:
             if draft.application_id:
                 return draft.application
             case = draft.case or _open_case(declared, person)
+            # A draft started as an återansökan is a nyansökan if the case was closed
+            # (avslutat) before it was signed.
+            kind = ApplicationKind.FIRST if _closed(case) else draft.kind
             application = Application.objects.create(
                 case=case,
                 month=draft.month,
-                kind=draft.kind,
+                kind=kind,
                 declared=declared,
                 submission_key=key,
             )

@@ -38,8 +38,10 @@ CLOSURE_PARAMETER = "national.closure_proposal"
 #: The follow-up's "left for work or studies".
 WORK_OR_STUDIES = ("work", "studies")
 EXIT_CATEGORIES = ("work", "studies", "other_benefit", "moved", "other", "unknown")
-#: An application in one of these states is still being processed: the case cannot be closed.
+#: An application in one of these states is still in flight (waiting for the partner's
+#: signature or being processed): the case cannot be closed.
 IN_PROCESS = (
+    State.AWAITING_COSIGNATURE,
     State.SUBMITTED,
     State.ROBOT_PROCESSING,
     State.PROPOSAL_READY,
@@ -201,6 +203,15 @@ def close_period(
             raise ValidationError("Ärendet har ingen öppen biståndsperiod att avsluta.")
         busy = applications_in_process(case)
         if busy:
+            if any(a.state == State.AWAITING_COSIGNATURE for a in busy):
+                waiting = ", ".join(
+                    a.month for a in busy if a.state == State.AWAITING_COSIGNATURE
+                )
+                raise ValidationError(
+                    "Ärendet kan inte avslutas medan en ansökan väntar på medsökandes "
+                    f"underskrift (ansökan för {waiting}): ansökan kan fortfarande komma in. "
+                    "Vänta tills den har skrivits under eller har gått ut."
+                )
             months = ", ".join(a.month for a in busy)
             raise ValidationError(
                 f"Ärendet kan inte avslutas medan en ansökan handläggs (ansökan för {months}). "

@@ -177,3 +177,47 @@ def test_after_a_closing_the_e_service_starts_a_nyansokan(
     draft = Draft.objects.get()
     assert draft.kind == "first" and draft.case_id == case.pk
     assert "ateransokan" not in start["Location"]
+
+
+def test_a_repeat_draft_submitted_after_the_closing_becomes_a_nyansokan(
+    client, eid_login, register_simulator, db
+):
+    """The draft was started (återansökan) while the case was open; the case was closed
+    before it was signed: what comes in is a nyansökan."""
+    from bistand.outcomes import services
+
+    municipality = get_municipality()
+    person = get_or_create_person(SOLO)
+    last_day = timezone.localdate().replace(day=1) - timedelta(days=1)
+    case = open_case(
+        municipality,
+        [Member(person, "applicant")],
+        actor="system:test",
+        since=last_day.replace(day=1),
+    )
+    last_month = f"{last_day:%Y-%m}"
+    declared = {
+        "members": [{"personnummer": SOLO, "role": "applicant"}],
+        "housing": {"type": "rent", "rooms": 1},
+        "costs": [{"type": "rent", "amount": "6100.00"}],
+        "incomes": [],
+        "other_needs": [],
+        "changes": "",
+    }
+    previous = submit_application(case, last_month, declared, actor="system:test")
+    Application.objects.filter(pk=previous.pk).update(state=State.PAID)
+    month = months_open()[0]
+    skv = [{"kind": "protected_identity", "protected": False}]
+    register_simulator.put_person(SOLO, month, records={"SKV": skv, "AF": [AF_REGISTERED]})
+    eid_login(client, SOLO)
+    client.post("/mina-sidor/ansok/", {"month": month})
+    draft = Draft.objects.get()
+    assert draft.kind == "repeat"
+    services.close_period(
+        case, last_month=last_month, reasons={person.pk: "work"}, actor="system:test"
+    )
+    answer_everything_but_planning(draft)
+    client.post(f"/mina-sidor/ansok/{draft.pk}/planering/", {"af_registered": "yes"})
+    client.post(f"/mina-sidor/ansok/{draft.pk}/granska/", {"confirm": "on"})
+    application = Application.objects.get(month=month)
+    assert application.kind == "first"

@@ -231,3 +231,16 @@ def test_the_suggested_last_month_is_the_last_month_with_granted_assistance(clie
     page = client.get(close_url(application))
     assert page.status_code == 200
     assert page.context["form"]["last_month"].value() == "2025-02"
+
+
+def test_closing_is_refused_while_an_application_awaits_the_partners_signature(client, world):
+    from bistand.cases.models import Application, State
+
+    case, _application, users = world
+    waiting = apply(case, "2025-04", decided=False)
+    Application.objects.filter(pk=waiting.pk).update(state=State.AWAITING_COSIGNATURE)
+    client.force_login(users["own"])
+    refused = client.post(close_url(waiting), closing_data(case))
+    assert refused.status_code == 400
+    assert "väntar på medsökandes underskrift" in refused.content.decode()
+    assert services.current_period(case).is_open
