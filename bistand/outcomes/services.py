@@ -204,9 +204,7 @@ def close_period(
         busy = applications_in_process(case)
         if busy:
             if any(a.state == State.AWAITING_COSIGNATURE for a in busy):
-                waiting = ", ".join(
-                    a.month for a in busy if a.state == State.AWAITING_COSIGNATURE
-                )
+                waiting = ", ".join(a.month for a in busy if a.state == State.AWAITING_COSIGNATURE)
                 raise ValidationError(
                     "Ärendet kan inte avslutas medan en ansökan väntar på medsökandes "
                     f"underskrift (ansökan för {waiting}): ansökan kan fortfarande komma in. "
