@@ -1,11 +1,12 @@
 """The robot's closing proposals: a periodic chore the worker runs (``bistand worker``'s
 housekeeping, at most once a day per process).
 
-A case whose household has not applied for ``national.closure_proposal``'s
-``months_without_application`` months (a local choice) gets one open ``ClosureProposal``:
-never two (a constraint and a check), never for a case with an application in process or a
-recent one, and not again for the same gap once a caseworker has dismissed it (a new
-proposal needs a later application first). The robot never closes a case itself.
+A case whose household has let ``national.closure_proposal``'s ``months_without_application``
+whole months (a local choice) pass without an application after the last month applied for
+gets one open ``ClosureProposal``: never two (a constraint and a check), never for a case with
+an application in flight, an open e-service draft or a recent application, and not again for
+the same gap once a caseworker has dismissed it (a new proposal needs a later application
+first). The robot never closes a case itself.
 """
 
 from __future__ import annotations
@@ -40,10 +41,16 @@ def _shift(month: Month, months: int) -> Month:
 
 
 def candidates(today: date):
-    """Cases with an open period whose latest application month is at least N months before
-    this month, without an application in process and without a proposal for that gap."""
+    """Cases with an open period whose household has let N whole months pass without an
+    application after the last month applied for (last month + N before this month: last
+    applied for March, N = 2 → April and May have passed → from 1 June), without an
+    application in flight (awaiting the partner's signature or in process), without an open
+    e-service draft for this month or later, and without a proposal for that gap."""
+    from bistand.eservice.models import Draft
+
     n = months_before_closure_proposal(today)
-    cutoff = str(_shift(Month(today.year, today.month), n))
+    this_month = Month(today.year, today.month)
+    cutoff = str(_shift(this_month, n + 1))
     latest = (
         Application.objects.filter(case=OuterRef("pk"))
         .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
@@ -55,6 +62,13 @@ def candidates(today: date):
             Exists(AssistancePeriod.objects.filter(case=OuterRef("pk"), closed_at__isnull=True))
         )
         .exclude(Exists(Application.objects.filter(case=OuterRef("pk"), state__in=IN_PROCESS)))
+        .exclude(
+            Exists(
+                Draft.objects.filter(
+                    case=OuterRef("pk"), application__isnull=True, month__gte=str(this_month)
+                )
+            )
+        )
         .annotate(last_applied=Subquery(latest))
         .filter(last_applied__lte=cutoff)
         .exclude(
@@ -78,7 +92,9 @@ def _propose(rows: list[tuple[int, str]], month: Month) -> list[ClosureProposal]
         made = ClosureProposal.objects.bulk_create(
             ClosureProposal(
                 case_id=case_id,
-                months_without_application=min(months_between(last, month), 32767),
+                # whole months without an application: those after the last month applied
+                # for, before this month
+                months_without_application=min(months_between(last, month) - 1, 32767),
                 last_applied_month=last,
             )
             for case_id, last in rows

@@ -27,12 +27,12 @@ def test_the_parameter_is_a_dated_local_choice():
 def test_a_household_that_stopped_applying_gets_one_proposal_never_two(units):
     case = household(units[0])
     apply(case, "2025-03")
-    assert tasks.propose_closures(date(2025, 4, 20)) == []  # one month: too early
-    made = tasks.propose_closures(date(2025, 5, 3))  # April and May without an application
+    assert tasks.propose_closures(date(2025, 5, 20)) == []  # only April has passed: too early
+    made = tasks.propose_closures(date(2025, 6, 3))  # April and May passed without one
     assert [(p.case_id, p.months_without_application, p.last_applied_month) for p in made] == [
         (case.pk, 2, "2025-03")
     ]
-    assert tasks.propose_closures(date(2025, 5, 4)) == []
+    assert tasks.propose_closures(date(2025, 6, 4)) == []
     assert tasks.propose_closures(date(2025, 8, 1)) == []
     assert ClosureProposal.objects.filter(case=case).count() == 1
     event = AuditEvent.objects.get(action="case.closure_proposed", case_id=case.pk)
@@ -43,7 +43,7 @@ def test_no_proposal_for_a_case_with_a_recent_application(units):
     case = household(units[0])
     apply(case, "2025-03")
     apply(case, "2025-04")
-    assert tasks.propose_closures(date(2025, 5, 20)) == []
+    assert tasks.propose_closures(date(2025, 6, 20)) == []
 
 
 def test_no_proposal_while_an_application_is_in_process(units):
@@ -69,14 +69,14 @@ def test_no_proposal_for_a_closed_case(units):
 def test_a_dismissed_proposal_is_not_repeated_for_the_same_gap(units):
     case = household(units[0])
     apply(case, "2025-03")
-    (proposal,) = tasks.propose_closures(date(2025, 5, 3))
+    (proposal,) = tasks.propose_closures(date(2025, 6, 3))
     with pytest.raises(ValidationError):
         services.dismiss_proposal(proposal, reason="  ", actor=TEST)
     services.dismiss_proposal(proposal, reason="Sökande är inlagd på sjukhus.", actor=TEST)
     assert tasks.propose_closures(date(2025, 7, 1)) == []
     # a later application, then a new gap: a new proposal
     apply(case, "2025-07")
-    (again,) = tasks.propose_closures(date(2025, 9, 2))
+    (again,) = tasks.propose_closures(date(2025, 10, 2))
     assert again.last_applied_month == "2025-07"
     assert ClosureProposal.objects.filter(case=case, status="open").count() == 1
 
@@ -84,7 +84,7 @@ def test_a_dismissed_proposal_is_not_repeated_for_the_same_gap(units):
 def test_closing_accepts_the_open_proposal(units):
     case = household(units[0])
     apply(case, "2025-03")
-    (proposal,) = tasks.propose_closures(date(2025, 5, 3))
+    (proposal,) = tasks.propose_closures(date(2025, 6, 3))
     period = services.close_period(
         case,
         last_month="2025-03",
@@ -100,17 +100,17 @@ def test_the_daily_chore_runs_once_a_day(units):
     case = household(units[0])
     apply(case, "2025-03")
     tasks._proposed_on = None
-    assert len(tasks.propose_closures_daily(date(2025, 5, 3))) == 1
+    assert len(tasks.propose_closures_daily(date(2025, 6, 3))) == 1
     ClosureProposal.objects.all().delete()
-    assert tasks.propose_closures_daily(date(2025, 5, 3)) == []
-    assert len(tasks.propose_closures_daily(date(2025, 5, 4))) == 1
+    assert tasks.propose_closures_daily(date(2025, 6, 3)) == []
+    assert len(tasks.propose_closures_daily(date(2025, 6, 4))) == 1
 
 
 def test_a_proposal_made_meanwhile_by_another_worker_is_not_doubled(units, monkeypatch):
     first, second = household(units[0]), household(units[0])
     apply(first, "2025-03")
     apply(second, "2025-03")
-    stale = list(tasks.candidates(date(2025, 5, 3)).values_list("pk", "last_applied"))
+    stale = list(tasks.candidates(date(2025, 6, 3)).values_list("pk", "last_applied"))
     assert {pk for pk, _ in stale} == {first.pk, second.pk}
     # another worker got to the first case after this one had read its candidates
     ClosureProposal.objects.create(
@@ -122,7 +122,7 @@ def test_a_proposal_made_meanwhile_by_another_worker_is_not_doubled(units, monke
             return stale
 
     monkeypatch.setattr(tasks, "candidates", lambda today: Stale())
-    made = tasks.propose_closures(date(2025, 5, 3))
+    made = tasks.propose_closures(date(2025, 6, 3))
     assert [p.case_id for p in made] == [second.pk]
     assert ClosureProposal.objects.filter(case=first, status="open").count() == 1
 
@@ -145,3 +145,35 @@ def test_the_worker_proposes_closing_in_its_housekeeping(units):
     call_command("worker", "--until-idle", stdout=out)
     assert "1 nya förslag om avslut" in out.getvalue()
     assert ClosureProposal.objects.get(case=case).last_applied_month == str(long_ago)
+
+
+def test_the_proposal_waits_until_n_whole_months_have_passed(units):
+    """Last applied for March, N = 2: April and May must both have passed without an
+    application, so the first proposal is on 1 June, not on 1 May."""
+    case = household(units[0])
+    apply(case, "2025-03")
+    assert tasks.propose_closures(date(2025, 5, 1)) == []
+    assert tasks.propose_closures(date(2025, 5, 31)) == []
+    (made,) = tasks.propose_closures(date(2025, 6, 1))
+    assert (made.months_without_application, made.last_applied_month) == (2, "2025-03")
+
+
+def test_no_proposal_while_the_household_has_an_open_e_service_draft(units):
+    from bistand.eservice.models import Draft
+
+    case = household(units[0])
+    apply(case, "2025-03")
+    Draft.objects.create(
+        person=adults_of(case)[0], case=case, month="2025-06", kind="repeat", data={}
+    )
+    assert tasks.propose_closures(date(2025, 6, 2)) == []
+
+
+def test_no_proposal_while_an_application_awaits_the_partners_signature(units):
+    from bistand.cases.models import Application, State
+
+    case = household(units[0])
+    apply(case, "2025-01")
+    waiting = apply(case, "2025-02", decided=False)
+    Application.objects.filter(pk=waiting.pk).update(state=State.AWAITING_COSIGNATURE)
+    assert tasks.propose_closures(date(2025, 6, 1)) == []

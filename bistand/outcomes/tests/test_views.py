@@ -152,7 +152,7 @@ def test_a_protected_case_is_hidden_without_the_grant(client, units):
 
 def test_the_robots_proposal_is_listed_accepted_with_a_suggestion_or_dismissed(client, world):
     case, application, users = world
-    (proposal,) = tasks.propose_closures(date(2025, 5, 10))
+    (proposal,) = tasks.propose_closures(date(2025, 6, 10))
     client.force_login(users["own"])
     listing = client.get("/handlaggning/avslutsforslag/").content.decode()
     assert case.reference in listing
@@ -182,7 +182,7 @@ def test_the_robots_proposal_is_listed_accepted_with_a_suggestion_or_dismissed(c
 
 def test_accepting_the_proposal_closes_via_the_robots_proposal(client, world):
     case, application, users = world
-    tasks.propose_closures(date(2025, 5, 10))
+    tasks.propose_closures(date(2025, 6, 10))
     client.force_login(users["own"])
     client.post(close_url(application) + "?forslag=1", closing_data(case, codes=("unknown",) * 2))
     period = services.current_period(case)
