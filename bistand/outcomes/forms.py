@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from bistand.cases.models import Person
+from bistand.rules.errors import MissingParameterError
+from bistand.rules.explain import month_sv
 
 from . import services
 
@@ -56,6 +58,20 @@ class ClosingForm(forms.Form):
         # The reasons first, in the adults' order, then the month and the confirmation.
         order = [f"reason_{p.pk}" for p in adults] + ["last_month", "confirm"]
         self.order_fields(order)
+
+    def clean_last_month(self) -> str:
+        """A month the table of avslutsorsaker has a version for (the codes are validated
+        against it; statistics are never reported without one)."""
+        month = self.cleaned_data["last_month"]
+        try:
+            services.code_table_version(services.EXIT_REASONS, month)
+        except MissingParameterError:
+            raise forms.ValidationError(
+                f"Det finns ingen tabell med avslutsorsaker för {month_sv(month)}: "
+                "sista månad med bistånd kan inte ligga så långt tillbaka. "
+                "Kontrollera månaden."
+            ) from None
+        return month
 
     def reasons(self) -> dict[int, str]:
         return {p.pk: self.cleaned_data[f"reason_{p.pk}"] for p in self.adults}

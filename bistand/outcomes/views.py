@@ -70,7 +70,10 @@ def close(request, pk: int):
     month = request.POST.get("last_month", "") or _default_last_month(case)
     try:
         table_month = str(Month.parse(month))
+        services.code_table_version(services.EXIT_REASONS, table_month)
     except Exception:
+        # not a month, or one before the code table's first version: the form is built
+        # with the suggested month's table and says what is wrong with the field
         table_month = _default_last_month(case) or application.month
     adults = services.adults(case, table_month)
     suggested = "unknown" if proposal is not None and request.GET.get("forslag") else ""

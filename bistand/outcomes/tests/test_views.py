@@ -244,3 +244,14 @@ def test_closing_is_refused_while_an_application_awaits_the_partners_signature(c
     assert refused.status_code == 400
     assert "väntar på medsökandes underskrift" in refused.content.decode()
     assert services.current_period(case).is_open
+
+
+def test_a_last_month_before_the_code_table_is_a_field_error_not_a_500(client, world):
+    case, application, users = world
+    client.force_login(users["own"])
+    page = client.post(close_url(application), closing_data(case, last_month="2015-12"))
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert 'href="#id_last_month"' in text
+    assert "Det finns ingen tabell med avslutsorsaker för december 2015" in text
+    assert services.current_period(case).is_open
