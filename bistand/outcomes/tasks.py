@@ -137,10 +137,11 @@ def propose_closures(today: date | None = None) -> list[ClosureProposal]:
 
 def propose_closures_daily(on: date | None = None) -> list[ClosureProposal]:
     """``propose_closures`` at most once a calendar day per process (the worker's
-    housekeeping runs every few minutes)."""
+    housekeeping runs every few minutes); one that raised is tried again at the next turn."""
     global _proposed_on
     day = on or timezone.localdate()
     if _proposed_on == day:
         return []
-    _proposed_on = day
-    return propose_closures(day)
+    made = propose_closures(day)
+    _proposed_on = day  # only once it went through: a failed run is tried again next turn
+    return made

@@ -177,3 +177,38 @@ def test_no_proposal_while_an_application_awaits_the_partners_signature(units):
     waiting = apply(case, "2025-02", decided=False)
     Application.objects.filter(pk=waiting.pk).update(state=State.AWAITING_COSIGNATURE)
     assert tasks.propose_closures(date(2025, 6, 1)) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection as it ends
+def test_a_failing_proposal_run_is_logged_and_the_worker_goes_on(units, monkeypatch, caplog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from bistand.robot.management.commands import worker
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("databasen svarade inte")
+
+    refreshed = []
+    monkeypatch.setattr(worker, "propose_closures_daily", broken)
+    monkeypatch.setattr(worker, "refresh_periodically", lambda: refreshed.append(True))
+    out = StringIO()
+    with caplog.at_level("ERROR"):
+        call_command("worker", "--until-idle", stdout=out)
+    assert "kön är tom" in out.getvalue()
+    assert refreshed == [True]  # the rest of the housekeeping still ran
+    (logged,) = [r for r in caplog.records if "förslag om avslut" in r.getMessage()]
+    assert logged.levelname == "ERROR" and logged.exc_info is not None
+
+
+def test_a_daily_run_that_failed_is_tried_again_the_same_day(units, monkeypatch):
+    case = household(units[0])
+    apply(case, "2025-03")
+    tasks._proposed_on = None
+    real = tasks.propose_closures
+    monkeypatch.setattr(tasks, "propose_closures", lambda day: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        tasks.propose_closures_daily(date(2025, 6, 3))
+    monkeypatch.setattr(tasks, "propose_closures", real)
+    assert len(tasks.propose_closures_daily(date(2025, 6, 3))) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
@@ -15,6 +16,8 @@ from bistand.outcomes.tasks import propose_closures_daily
 from bistand.parameters.services import log_warnings_daily
 from bistand.robot import handover, recovery, tasks
 from bistand.robot.pipeline import worker_id
+
+log = logging.getLogger(__name__)
 
 #: How often the worker reminds partners who have not signed and withdraws expired ones, and
 #: removes the temporary files of uploads whose request died (bistand/core/uploads.py).
@@ -94,7 +97,11 @@ class Command(BaseCommand):
                 if stale:
                     self.stdout.write(f"tog bort {len(stale)} överblivna uppladdningsfiler")
                 log_warnings_daily()  # e.g. next year's riksnorm not entered (once a day)
-                proposed = propose_closures_daily()  # households that stopped applying
+                try:
+                    proposed = propose_closures_daily()  # households that stopped applying
+                except Exception:  # the robot's queue matters more: log, go on
+                    log.exception("förslag om avslut misslyckades; försöker igen senare")
+                    proposed = []
                 if proposed:
                     self.stdout.write(f"{len(proposed)} nya förslag om avslut")
                 refresh_periodically()  # the follow-up's monthly figures (hourly, daily)
