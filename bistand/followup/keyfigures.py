@@ -23,7 +23,7 @@ from django.utils import timezone
 from bistand.cases.models import Application, Municipality, Unit
 
 from .aggregates import load
-from .export import number_text
+from .export import csv_row, number_text
 from .measures import leadtime, outcomes
 from .measures.base import Scope, add_months, month_of, share
 
@@ -123,16 +123,19 @@ def as_csv(figures: dict) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for figure in figures["figures"]:
         label = figure["label"] + (" (%)" if figure["kind"] == "share" else "")
+        numerator, denominator = figure["numerator"], figure["denominator"]
         writer.writerow(
-            (
-                figures["municipality"]["code"],
-                figures["year"],
-                figure["id"],
-                label,
-                number_text(figure["value"], figure["kind"]),
-                "" if figure["numerator"] is None else figure["numerator"],
-                figure["denominator"],
-                "ja" if figure["complete"] else "nej",
+            csv_row(
+                (
+                    (figures["municipality"]["code"], str(figures["municipality"]["code"])),
+                    (figures["year"], str(figures["year"])),
+                    (figure["id"], str(figure["id"])),
+                    (label, label),
+                    (figure["value"], number_text(figure["value"], figure["kind"])),
+                    (numerator, "" if numerator is None else str(numerator)),
+                    (denominator, "" if denominator is None else str(denominator)),
+                    ("", "ja" if figure["complete"] else "nej"),
+                )
             )
         )
     return out.getvalue().encode("utf-8-sig")
