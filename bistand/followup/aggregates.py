@@ -214,33 +214,53 @@ def _time_in_states(municipality_id: int, month: str):
 
 
 def collect_year(municipality_id: int, year: int) -> dict[int, dict[str, Any]]:
-    """unit key → {"long_term": {adults, long_term}} for the calendar year."""
+    """unit key → {"long_term": {adults, long_term}} for the calendar year.
+
+    Each adult's own months: a month counts for a person when their household's case had a
+    granted decision (bifall, delvis bifall) for it and they were an adult member of that
+    household during the month (membership dates checked), not the household's months
+    before they joined or after they left. Counted per person and unit; 10 or more months is
+    long-term."""
     from datetime import date
 
     from bistand.cases.membership import ADULT_ROLES
     from bistand.cases.models import HouseholdMember
+    from bistand.followup.measures.outcomes import _valid
 
     out: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"long_term": {"adults": 0, "long_term": 0}}
     )
-    for unit, months in (
+    memberships = list(
         HouseholdMember.objects.filter(
             role__in=ADULT_ROLES,
             household__case__municipality_id=municipality_id,
             valid_from__lte=date(year, 12, 31),
         )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1)))
-        .filter(
-            household__case__applications__month__startswith=f"{year}-",
-            household__case__applications__decision__outcome__in=[Outcome.GRANT, Outcome.PARTIAL],
+        .values_list("person_id", "household_id", "valid_from", "valid_to")
+        .distinct()
+    )
+    granted: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for household, month, unit in (
+        Application.objects.filter(
+            case__municipality_id=municipality_id,
+            case__household_id__in={m[1] for m in memberships},
+            month__startswith=f"{year}-",
+            decision__outcome__in=[Outcome.GRANT, Outcome.PARTIAL],
         )
-        .values("person", "household__case__unit_id")
-        .annotate(months=Count("household__case__applications__month", distinct=True))
-        .values_list("household__case__unit_id", "months")
+        .values_list("case__household_id", "month", "case__unit_id")
+        .distinct()
     ):
+        granted[household].append((month, unit))
+    months: dict[tuple[int, int | None], set[str]] = defaultdict(set)
+    for person, household, valid_from, valid_to in memberships:
+        for month, unit in granted[household]:
+            if _valid(valid_from, valid_to, month):
+                months[(person, unit)].add(month)
+    for (_person, unit), own in months.items():
         figures = out[_unit(unit)]["long_term"]
         figures["adults"] += 1
-        figures["long_term"] += months >= 10
+        figures["long_term"] += len(own) >= 10
     return out
 
 

@@ -276,3 +276,33 @@ def test_an_application_already_in_before_the_closing_is_not_a_return():
     refresh()
     march = row(outcomes.cohorts(scope, today=TODAY), "2026-03")
     assert (march["adults"], march["not_back_6"]) == (1, 0)
+
+
+def test_long_term_counts_each_adults_own_months_within_their_membership():
+    """C10 granted 2025-01..2025-12. R1 is the applicant all year (12 months: long-term);
+    R2 joined as partner on 1 September (4 months of their own: not long-term); R3 was the
+    partner until 31 March, then applicant of C11, granted 2025-05..2025-10 (3 + 6 = 9 months:
+    not long-term, not the households' 12 + 6)."""
+    norr = h.unit("Norr")
+    r1, r2, r3 = h.person("1970-01-01"), h.person("1971-01-01"), h.person("1972-01-01")
+    c10 = h.household(norr, [r1])
+    HouseholdMember.objects.create(
+        household=c10.household, person=r2, role="partner", valid_from=date(2025, 9, 1)
+    )
+    HouseholdMember.objects.create(
+        household=c10.household,
+        person=r3,
+        role="partner",
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2025, 3, 31),
+    )
+    c11 = h.household(norr, [r3], since="2025-04-01")
+    for case, months in ((c10, range(1, 13)), (c11, range(5, 11))):
+        for m in months:
+            month = f"2025-{m:02d}"
+            app = h.application(case, month, submitted=f"{month}-01 08:00")
+            h.decide(app, f"{month}-01 18:00", automated=True)
+    refresh()
+    scope = Scope(get_municipality().pk, "2025-01", "2025-12")
+    year = outcomes.long_term(scope, today=TODAY).rows[0]
+    assert (year["adults"], year["long_term"]) == (3, 1)
