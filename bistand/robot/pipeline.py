@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -135,12 +135,19 @@ def claim_many(application_ids: list[int]) -> list[Application]:
     transaction (a batch); those another worker holds or that are not submitted are left."""
     lease = timezone.now() + timedelta(seconds=settings.ROBOT_LEASE_SECONDS)
     with transaction.atomic(), audit_deferred():
-        applications = list(
+        found = (
             Application.objects.select_related("case__municipality")
             .select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=application_ids, state=State.SUBMITTED)
             .order_by("pk")
         )
+        # One application of a case per batch: a case's later month reads the earlier one's
+        # decision (its history), which a batch writes only at its end. The other stays
+        # submitted and ``process_many`` runs it alone.
+        by_case: dict[int, Application] = {}
+        for application in found:
+            by_case.setdefault(application.case_id, application)
+        applications = sorted(by_case.values(), key=lambda a: a.pk)
         transition_many(
             applications,
             State.ROBOT_PROCESSING,
@@ -456,16 +463,63 @@ def process_many(application_ids: list[int]) -> dict[int, str]:
     """``process`` for a batch of applications (the worker's): what happened to each.
 
     The same run as ``process``, with the database work shared: the submitted ones are
-    claimed in one transaction, their register answers stored in one, and their proposals,
-    decisions and payment orders written in one (``write``). The registers are asked one
-    person at a time, as always. An application that fails is handled alone, as in
-    ``process``; one that is not simply submitted (a resumed or retried run) goes through
-    ``process``. If the batch's writing fails, its applications are written one by one."""
+    claimed in one transaction; their registers are asked ``settings.REGISTER_CONCURRENCY``
+    persons at a time (threads, no database work in them); and as the answers arrive, those
+    that have come are stored, assessed and written together (``_finish``), while the slower
+    ones are still awaited — a source that is down and waits out its back-off holds up only
+    its own application. An application that fails is handled alone, as in ``process``; one
+    that is not simply submitted (a resumed or retried run) goes through ``process``."""
     claimed = claim_many(application_ids)
-    outcomes = {pk: process(pk) for pk in application_ids if pk not in {a.pk for a in claimed}}
+    taken = {a.pk for a in claimed}
+    outcomes = _process_claimed(claimed) if claimed else {}
+    # After the batch: a second month of one of its cases then reads the first's decision.
+    return outcomes | {pk: process(pk) for pk in dict.fromkeys(application_ids) if pk not in taken}
+
+
+def _process_claimed(claimed: list[Application]) -> dict[int, str]:
+    outcomes: dict[int, str] = {}
     adults = confirmed_adults_of(claimed)
+    histories = case_histories([a for a in claimed if a.kind == ApplicationKind.REPEAT])
+    policies = {
+        policy.municipality_id: policy
+        for policy in DecisionPolicy.objects.filter(
+            municipality_id__in={a.case.municipality_id for a in claimed}
+        )
+    }
+
+    def ask(application: Application) -> RegisterRound | Exception:
+        try:
+            return ask_registers(application, [a.person for a in adults[application.pk]])
+        except Exception as exc:
+            return exc
+
+    threads = max(1, min(settings.REGISTER_CONCURRENCY, len(claimed)))
+    with ThreadPoolExecutor(threads, thread_name_prefix="register") as pool:
+        pending = {pool.submit(ask, application): application for application in claimed}
+        while pending:
+            done, _ = wait(pending, timeout=ANSWERS_WAIT_SECONDS, return_when=ALL_COMPLETED)
+            if not done:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            arrived = [(pending.pop(future), future.result()) for future in done]
+            outcomes |= _finish(arrived, adults, histories, policies)
+    return outcomes
+
+
+#: How long ``process_many`` waits for all the registers' answers before it goes on with
+#: those that have come (the rest are written in a later round of the same batch).
+ANSWERS_WAIT_SECONDS = 0.05
+
+
+def _finish(
+    arrived: list[tuple[Application, RegisterRound | Exception]],
+    adults: dict[int, list],
+    histories: dict[int, tuple[dict[str, Any] | None, list[str]]],
+    policies: dict[int, DecisionPolicy],
+) -> dict[int, str]:
+    """Store the register answers that have arrived, assess and write those applications."""
+    outcomes: dict[int, str] = {}
     rounds: dict[int, RegisterRound] = {}
-    for application, asked in zip(claimed, _ask_all(claimed, adults), strict=True):
+    for application, asked in arrived:
         if isinstance(asked, RegisterRound):
             rounds[application.pk] = asked
         else:  # every failure ends with a person, never a hang
@@ -477,23 +531,15 @@ def process_many(application_ids: list[int]) -> dict[int, str]:
             outcomes[pk] = handover.failed(
                 rounds.pop(pk).application, exc, "registers", worker_id()
             )
-    asking = [r.application for r in rounds.values()]
-    histories = case_histories([a for a in asking if a.kind == ApplicationKind.REPEAT])
-    policies = {
-        policy.municipality_id: policy
-        for policy in DecisionPolicy.objects.filter(
-            municipality_id__in={a.case.municipality_id for a in asking}
-        )
-    }
     plans = []
-    for application in asking:
-        stage = Stage()
+    for asked in rounds.values():
+        application, stage = asked.application, Stage()
         try:
             plans.append(
                 assess(
                     application,
                     adults[application.pk],
-                    rounds[application.pk].answers,
+                    asked.answers,
                     histories.get(application.pk, (None, [])),
                     policies.get(application.case.municipality_id),
                     stage,
@@ -514,27 +560,6 @@ def process_many(application_ids: list[int]) -> dict[int, str]:
                 plan.application, exc, "proposal", worker_id()
             )
     return outcomes
-
-
-def _ask_all(
-    applications: list[Application], adults: dict[int, list]
-) -> list[RegisterRound | Exception]:
-    """``ask_registers`` for each application, ``settings.REGISTER_CONCURRENCY`` at a time
-    (threads: the time goes to waiting for the registers, and a source that is down waits out
-    its back-off while the others' answers come). No database work happens in the threads;
-    each thread has its own gateway connection (``get_gateway``)."""
-
-    def ask(application: Application) -> RegisterRound | Exception:
-        try:
-            return ask_registers(application, [a.person for a in adults[application.pk]])
-        except Exception as exc:
-            return exc
-
-    workers = min(settings.REGISTER_CONCURRENCY, len(applications))
-    if workers <= 1:
-        return [ask(application) for application in applications]
-    with ThreadPoolExecutor(workers, thread_name_prefix="register") as pool:
-        return list(pool.map(ask, applications))
 
 
 class Stage:

@@ -232,3 +232,22 @@ def test_the_worker_takes_queued_applications_in_batches(month, settings):
     assert rows.exclude(status="SUCCESSFUL").count() == 0
     assert not Application.objects.filter(pk__in=month, state=State.SUBMITTED).exists()
     assert verify_chain().ok
+
+
+def test_two_months_of_one_case_are_not_written_in_the_same_batch(world):
+    """A case's later month reads the earlier one's decision (its history), which a batch
+    writes only at its end: the batch takes one application per case, the other runs alone
+    afterwards and sees the earlier decision."""
+    world.put_registers(month="2025-05")
+    april = world.submit()
+    may = world.submit(month="2025-05")
+    outcomes = pipeline.process_many([april.pk, may.pk])
+    assert set(outcomes) == {april.pk, may.pk}
+    assert outcomes[april.pk] == "decided"
+    assert outcomes[may.pk] in ("decided", "proposal")
+    decided_april = Application.objects.get(pk=april.pk).transitions.get(to_state=State.DECIDED)
+    claimed_may = Application.objects.get(pk=may.pk).transitions.get(
+        to_state=State.ROBOT_PROCESSING
+    )
+    assert claimed_may.at >= decided_april.at
+    assert verify_chain().ok
