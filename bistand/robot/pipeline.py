@@ -282,12 +282,10 @@ def store_register_answers(rounds: list[RegisterRound]) -> None:
 
 
 def previous_declared(application: Application) -> dict[str, Any] | None:
-    month = Month.parse(application.month)
-    prev = (
-        f"{month.year - (month.month == 1):04d}-{12 if month.month == 1 else month.month - 1:02d}"
-    )
     earlier = (
-        Application.objects.filter(case_id=application.case_id, month=prev)
+        Application.objects.filter(
+            case_id=application.case_id, month=_previous_month(application.month)
+        )
         .exclude(state=State.WITHDRAWN)
         .only("declared")
         .first()

@@ -27,15 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from bistand.cases.models import Application, State
 
-from .tasks import archive_decision_letter, process_application
-
-
-def _path(task) -> str:
-    return f"{task.func.__module__}.{task.func.__qualname__}"
-
-
-TASK_PATH = _path(process_application)
-LETTER_TASK_PATH = _path(archive_decision_letter)
+from .tasks import LETTER_TASK_PATH, TASK_PATH, archive_decision_letter, process_application
 
 
 def _alive(pid: int) -> bool:

@@ -42,6 +42,15 @@ def archive_decision_letter(decision_id: int) -> str:
         return f"refused: {exc}"
 
 
+def _path(task) -> str:
+    return f"{task.func.__module__}.{task.func.__qualname__}"
+
+
+#: The tasks' ``task_path`` in the queue's table (robot/recovery.py, ``run_batch``).
+TASK_PATH = _path(process_application)
+LETTER_TASK_PATH = _path(archive_decision_letter)
+
+
 def enqueue(application_id: int) -> None:
     """Queue the robot for an application once the current transaction has committed."""
 
@@ -70,7 +79,7 @@ def run_batch(worker_id: str, size: int | None = None) -> int:
     ready = DBTaskResult.objects.ready().filter(
         backend_name="default",
         queue_name="default",
-        task_path=f"{process_application.func.__module__}.{process_application.func.__name__}",
+        task_path=TASK_PATH,
     )
     with exclusive_transaction(ready.db):
         batch = list(ready.select_for_update(skip_locked=True)[: size or settings.ROBOT_BATCH_SIZE])
