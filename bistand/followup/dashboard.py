@@ -43,6 +43,13 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
+def _series(label: str, table: Table, column: str, text) -> charts.Series:
+    """A chart's line: the table's ``column`` per row, with its values as ``text`` shows them."""
+    return charts.Series(
+        label, [r[column] for r in table.rows], [text(r[column]) for r in table.rows]
+    )
+
+
 def _hours(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} h".replace(".", ",")
 
@@ -63,16 +70,8 @@ def process_sections(scope: Scope, figures: Figures) -> list[Section]:
                 "tabellen nedanför.",
                 months,
                 [
-                    charts.Series(
-                        "Median",
-                        [r["p50_hours"] for r in month.rows],
-                        [_hours(r["p50_hours"]) for r in month.rows],
-                    ),
-                    charts.Series(
-                        "95:e percentil",
-                        [r["p95_hours"] for r in month.rows],
-                        [_hours(r["p95_hours"]) for r in month.rows],
-                    ),
+                    _series("Median", month, "p50_hours", _hours),
+                    _series("95:e percentil", month, "p95_hours", _hours),
                 ],
                 slug="ledtid",
                 axis_text=lambda v: f"{v:.0f} h",
@@ -107,20 +106,12 @@ def process_sections(scope: Scope, figures: Figures) -> list[Section]:
                 "tabellerna nedanför.",
                 months,
                 [
-                    charts.Series(
-                        "Automatiserade beslut",
-                        [r["automation_rate"] for r in auto.rows],
-                        [_pct(r["automation_rate"]) for r in auto.rows],
-                    ),
-                    charts.Series(
-                        "Digitala ansökningar",
-                        [r["share_digital"] for r in digital.rows],
-                        [_pct(r["share_digital"]) for r in digital.rows],
-                    ),
+                    _series("Automatiserade beslut", auto, "automation_rate", _pct),
+                    _series("Digitala ansökningar", digital, "share_digital", _pct),
                 ],
                 slug="automatisering",
                 maximum=1,
-                axis_text=lambda v: f"{v * 100:.0f} %",
+                axis_text=_pct,
             )
         ],
         tables=[shown(auto), shown(digital)],
@@ -216,20 +207,12 @@ def outcome_sections(scope: Scope, figures: Figures) -> list[Section]:
                 "Linjediagram i procent per kohortmånad. Siffrorna finns i tabellen nedanför.",
                 months,
                 [
-                    charts.Series(
-                        "Arbete eller studier",
-                        [r["share_work_or_studies"] for r in cohort.rows],
-                        [_pct(r["share_work_or_studies"]) for r in cohort.rows],
-                    ),
-                    charts.Series(
-                        "Inte tillbaka inom 12 mån",
-                        [r["share_not_back_12"] for r in cohort.rows],
-                        [_pct(r["share_not_back_12"]) for r in cohort.rows],
-                    ),
+                    _series("Arbete eller studier", cohort, "share_work_or_studies", _pct),
+                    _series("Inte tillbaka inom 12 mån", cohort, "share_not_back_12", _pct),
                 ],
                 slug="kohorter",
                 maximum=1,
-                axis_text=lambda v: f"{v * 100:.0f} %",
+                axis_text=_pct,
             )
         ],
         tables=[shown(cohort)],
