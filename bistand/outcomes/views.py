@@ -22,7 +22,8 @@ from bistand.decisions.models import Outcome
 from bistand.rules.explain import month_sv
 from bistand.rules.period import Month
 from bistand.staff import access
-from bistand.workspace.views import _for_action, staff_view
+from bistand.workspace.guards import for_action as _for_action
+from bistand.workspace.guards import staff_view
 
 from . import services
 from .forms import AdultMonthForm, ClosingForm, DismissForm
