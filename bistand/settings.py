@@ -97,6 +97,14 @@ INSTALLED_APPS = [
     "bistand.followup",
     "bistand.outcomes",  # periods, avslut, försörjningshinder (issue 14)
     "bistand.statistics",  # the monthly delivery to Socialstyrelsen (issue 14)
+    "bistand.kommunicering",  # issue 12
+    "bistand.appeals",  # issue 12
+    "bistand.urgent",  # issue 12
+    "bistand.underrattelse",  # issue 12
+    "bistand.planning",  # issue 13
+    "bistand.notifications",  # issue 13
+    "bistand.aktivitetskrav",  # issue 13
+    "bistand.af_exchange",  # issue 13
     "bistand.letters",
     "bistand.staff",
     "bistand.parameters",

@@ -18,5 +18,13 @@ urlpatterns = [
     path("api/", include("bistand.api.urls")),
     path("mina-sidor/", include("bistand.eservice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language form
+    path("", include("bistand.kommunicering.urls")),
+    path("", include("bistand.appeals.urls")),
+    path("", include("bistand.urgent.urls")),
+    path("", include("bistand.underrattelse.urls")),
+    path("", include("bistand.planning.urls")),
+    path("", include("bistand.notifications.urls")),
+    path("", include("bistand.aktivitetskrav.urls")),
+    path("", include("bistand.af_exchange.urls")),
     path("", include("bistand.ops.urls")),  # /health/live, /health/ready, /metrics
 ]

@@ -1,0 +1,1 @@
+"""Utbyte med Arbetsförmedlingen: the app's tables (see bistand/af_exchange/__init__.py)."""

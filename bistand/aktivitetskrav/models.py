@@ -1,0 +1,1 @@
+"""Aktivitetskrav: the app's tables (see bistand/aktivitetskrav/__init__.py)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    name = "bistand.appeals"
+    label = "appeals"
+    verbose_name = "Överklaganden"

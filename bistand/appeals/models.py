@@ -1,0 +1,1 @@
+"""Överklaganden: the app's tables (see bistand/appeals/__init__.py)."""

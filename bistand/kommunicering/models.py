@@ -1,0 +1,1 @@
+"""Kommunicering: the app's tables (see bistand/kommunicering/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Aviseringar: the app's tables (see bistand/notifications/__init__.py)."""

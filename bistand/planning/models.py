@@ -1,0 +1,1 @@
+"""Planeringsmöten: the app's tables (see bistand/planning/__init__.py)."""

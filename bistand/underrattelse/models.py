@@ -1,0 +1,1 @@
+"""Underrättelser: the app's tables (see bistand/underrattelse/__init__.py)."""
