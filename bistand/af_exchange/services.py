@@ -1,0 +1,108 @@
+"""Utbyte med Arbetsförmedlingen: what the rest of Bistånd calls.
+
+    from bistand.af_exchange.services import notices_for, notify_may_be_covered
+
+    notices_for([person.pk, partner.pk], "2026-10")   # {person_id: [AfNotice, …]}
+    notify_may_be_covered(person, month="2026-10", actor=Actor.system("aktivitetskrav"))
+
+The exchange itself (sending queued notices, fetching incoming ones) runs in background tasks
+and the periodic poll (bistand/af_exchange/tasks.py, ``bistand af-exchange poll``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from bistand.audit.services import record
+from bistand.cases.membership import cases_of
+from bistand.cases.models import Person
+from bistand.rules.errors import InputError
+from bistand.rules.period import Month
+
+from .models import AfNotice, OutgoingAfNotice, OutgoingStatus
+
+PURPOSE_OUTGOING = "aktivitetskrav: underrättelse till Arbetsförmedlingen"
+PURPOSE_INCOMING = "aktivitetskrav: underrättelse från Arbetsförmedlingen"
+
+
+def parse_month(month: str) -> Month:
+    """``YYYY-MM`` as a Month; ``ValueError`` (with a Swedish message) otherwise."""
+    try:
+        return Month.parse(month)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def case_id_of(person: Person) -> int | None:
+    """The person's current case (the audit's ``case_id``), or None."""
+    cases = cases_of(person)
+    return cases[0].pk if cases else None
+
+
+def notices_for(person_ids: Iterable[int], month: str) -> dict[int, list[AfNotice]]:
+    """The notices from Arbetsförmedlingen, matched to these persons, whose period has at least
+    one day in ``month`` (YYYY-MM), oldest period first. Every asked person is a key."""
+    period = parse_month(month)
+    ids = list(dict.fromkeys(int(pk) for pk in person_ids))
+    found: dict[int, list[AfNotice]] = {pk: [] for pk in ids}
+    notices = (
+        AfNotice.objects.filter(person_id__in=ids, period_start__lte=period.last_day)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gte=period.first_day))
+        .order_by("period_start", "pk")
+    )
+    for notice in notices:
+        found[notice.person_id].append(notice)
+    return found
+
+
+def notify_may_be_covered(
+    person: Person, *, month: str, actor: str, reason: str = ""
+) -> OutgoingAfNotice:
+    """Queue the notice to Arbetsförmedlingen that ``person`` may come under the aktivitetskrav
+    from ``month``; once per person and month (a second call returns the first notice).
+
+    The notice is sent by a background task after the transaction commits, with retries; the
+    periodic poll sends any notice still queued.
+    """
+    month = str(parse_month(month))
+    existing = OutgoingAfNotice.objects.filter(person=person, month=month).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            notice = OutgoingAfNotice.objects.create(
+                person=person, month=month, reason=reason[:300], created_by=actor
+            )
+            record(
+                "af_exchange.outgoing_queued",
+                actor=actor,
+                case_id=case_id_of(person),
+                subject=f"af_outgoing:{notice.pk}",
+                data={"purpose": PURPOSE_OUTGOING, "month": month, "person": person.pk},
+            )
+    except IntegrityError:  # a concurrent call queued it first
+        return OutgoingAfNotice.objects.get(person=person, month=month)
+    _enqueue_send(notice.pk)
+    return notice
+
+
+def _enqueue_send(outgoing_id: int) -> None:
+    """Hook for the send task (bistand/af_exchange/tasks.py); until a task runs, the periodic
+    poll sends every queued notice."""
+    try:
+        from . import tasks
+    except ImportError:  # pragma: no cover - the task module arrives with the exchange
+        return
+    transaction.on_commit(lambda: tasks.send_outgoing.enqueue(outgoing_id))
+
+
+__all__ = [
+    "PURPOSE_INCOMING",
+    "PURPOSE_OUTGOING",
+    "OutgoingStatus",
+    "notices_for",
+    "notify_may_be_covered",
+]
