@@ -1,7 +1,7 @@
 """The caseworker's closing page, the queue of the robot's closing proposals, and recording
 försörjningshinder on the case view (docs/outcomes.md).
 
-Permissions as every case action in the workspace (bistand/workspace/views.py's helpers): not
+Permissions as every case action in the workspace (bistand/workspace/guards.py): not
 logged in → login; no staff role → 403; a case the user does not see (another unit, protected
 identity) → 404; only a role that decides may close, dismiss or record → 403 otherwise. Opening
 the closing page writes the access log. No personal data in addresses: only ids.

@@ -1,26 +1,26 @@
 from django.urls import path
 
-from . import applicant, membership, views
+from .views import applicant, case, decide, letter, membership, payments, queue, work
 
 app_name = "workspace"
 urlpatterns = [
-    path("", views.queue_list, name="queues"),
-    path("ko/<slug:queue>/", views.queue_list, name="queue"),
-    path("ansokan/<int:pk>/", views.application_detail, name="application"),
-    path("ansokan/<int:pk>/godkann/", views.approve, name="approve"),
+    path("", queue.queue_list, name="queues"),
+    path("ko/<slug:queue>/", queue.queue_list, name="queue"),
+    path("ansokan/<int:pk>/", case.application_detail, name="application"),
+    path("ansokan/<int:pk>/godkann/", decide.approve, name="approve"),
     path(
         "ansokan/<int:pk>/godkann/<int:approval>/",
-        views.confirm_approval,
+        decide.confirm_approval,
         name="confirm_approval",
     ),
-    path("ansokan/<int:pk>/andra/<str:what>/", views.adjust, name="adjust"),
-    path("ansokan/<int:pk>/avsla/", views.refuse, name="refuse"),
-    path("ansokan/<int:pk>/komplettering/", views.request_completion, name="completion"),
-    path("ansokan/<int:pk>/journal/", views.journal, name="journal"),
-    path("ansokan/<int:pk>/berakna-igen/", views.recalculate, name="recalculate"),
+    path("ansokan/<int:pk>/andra/<str:what>/", decide.adjust, name="adjust"),
+    path("ansokan/<int:pk>/avsla/", decide.refuse, name="refuse"),
+    path("ansokan/<int:pk>/komplettering/", decide.request_completion, name="completion"),
+    path("ansokan/<int:pk>/journal/", work.journal, name="journal"),
+    path("ansokan/<int:pk>/berakna-igen/", decide.recalculate, name="recalculate"),
     path("ansokan/<int:pk>/meddelande/", applicant.message, name="message"),
     path("ansokan/<int:pk>/bilaga/<int:attachment_pk>/", applicant.attachment, name="attachment"),
-    path("ansokan/<int:pk>/ta/", views.take, name="take"),
+    path("ansokan/<int:pk>/ta/", work.take, name="take"),
     path(
         "ansokan/<int:pk>/medlem/<int:member_pk>/avsluta/",
         membership.end,
@@ -31,9 +31,9 @@ urlpatterns = [
         membership.confirm,
         name="member-confirm",
     ),
-    path("ansokan/<int:pk>/tilldela/", views.assign, name="assign"),
-    path("stickprov/<int:pk>/", views.stickprov_outcome, name="stickprov"),
-    path("beslut/<int:pk>/brev.pdf", views.letter_pdf, name="letter"),
-    path("utbetalningar/", views.payments, name="payments"),
-    path("utbetalningar/<int:pk>/<str:kind>/", views.payment_file, name="payment_file"),
+    path("ansokan/<int:pk>/tilldela/", work.assign, name="assign"),
+    path("stickprov/<int:pk>/", work.stickprov_outcome, name="stickprov"),
+    path("beslut/<int:pk>/brev.pdf", letter.letter_pdf, name="letter"),
+    path("utbetalningar/", payments.payments, name="payments"),
+    path("utbetalningar/<int:pk>/<str:kind>/", payments.payment_file, name="payment_file"),
 ]

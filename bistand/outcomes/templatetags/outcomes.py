@@ -1,6 +1,6 @@
 """``{% outcomes_panel %}``: the case view's period, closing and försörjningshinder section.
 
-A tag rather than more context in bistand/workspace/views.py: the case view's template loads
+A tag rather than more context in bistand/workspace/views/case.py: the case view's template loads
 it and it reads ``application`` and ``can_decide`` from the page's context (the workspace has
 already checked that the user sees the case and logged the access)."""
 

@@ -258,7 +258,7 @@ def test_the_queues_show_exactly_the_applications_access_allows(world, mixed):
 
 def test_pages_of_a_queue(client, world, mixed, monkeypatch):
     """The pager takes the queue's count from the counts query; the pages still add up."""
-    monkeypatch.setattr("bistand.workspace.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("bistand.workspace.views.queue.PAGE_SIZE", 2)
     client.force_login(world.users["anna"])
     first = client.get("/handlaggning/").content.decode()
     second = client.get("/handlaggning/?sida=2").content.decode()

@@ -13,7 +13,7 @@ from bistand.audit.services import Actor
 from bistand.cases import membership
 from bistand.cases.models import HouseholdMember
 
-from .views import _for_action, staff_view
+from ..guards import for_action, staff_view
 
 
 class EndForm(forms.Form):
@@ -55,7 +55,7 @@ def _first_error(form) -> str:
 @require_POST
 @staff_view
 def end(request, pk: int, member_pk: int):
-    application = _for_action(request, pk)
+    application = for_action(request, pk)
     member = _member(application, member_pk)
     form = EndForm(request.POST)
     if not form.is_valid():
@@ -82,7 +82,7 @@ def end(request, pk: int, member_pk: int):
 @require_POST
 @staff_view
 def confirm(request, pk: int, member_pk: int):
-    application = _for_action(request, pk)
+    application = for_action(request, pk)
     member = _member(application, member_pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():

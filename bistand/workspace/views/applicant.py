@@ -15,8 +15,9 @@ from bistand.eservice import files, services
 from bistand.eservice.models import Attachment, Message, Signature
 from bistand.staff import access
 
-from .caseview import payout
-from .views import PURPOSE, _for_action, _visible_application, staff_view
+from ..caseview import payout
+from ..guards import for_action, staff_view, visible_application
+from .common import PURPOSE
 
 
 def unread_from_applicants(user, limit: int = 10) -> list[dict]:
@@ -64,7 +65,7 @@ def panel(application: Application, user) -> dict:
 @staff_view
 def message(request, pk: int):
     """A message to the applicant, shown on Mina sidor."""
-    application = _for_action(request, pk)
+    application = for_action(request, pk)
     try:
         services.send_message(
             application.case,
@@ -83,7 +84,7 @@ def message(request, pk: int):
 @staff_view
 def attachment(request, pk: int, attachment_pk: int):
     """A file the applicant added, as a download; the access is logged."""
-    application = _visible_application(request.user, pk)
+    application = visible_application(request.user, pk)
     stored = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     access.open_case(
         request.user,
