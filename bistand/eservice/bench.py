@@ -3,7 +3,7 @@
 Like ``bistand bench workspace`` it never touches the developer's database: a fresh SQLite file
 under ``var/bench/``, or a database of its own on the PostgreSQL server ``DATABASE_URL`` names
 (dropped afterwards). A child process (``python -m bistand.eservice.bench``) migrates it, fills
-it with ``bistand.browser.benchdata`` (the workspace benchmark's loader: cases with last
+it with ``bistand.bench.world`` (the workspace benchmark's loader: cases with last
 month's and this month's applications, decisions, register answers …; "this month" is the
 real current month, so the e-service accepts drafts for the next one) and measures with
 Django's test ``Client``, DEBUG off.
@@ -312,7 +312,7 @@ def _child(argv: list[str]) -> None:
     from bistand.robot.bench import child_database
 
     log = child_database()
-    from bistand.browser.benchdata import generate
+    from bistand.bench.world import generate
     from bistand.eservice.services import months_open
 
     _, seconds = generate(args.cases, units=2, month=months_open()[0], seed=args.seed, log=log)

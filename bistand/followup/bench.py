@@ -3,7 +3,7 @@
 Like ``bistand bench workspace`` it never touches the developer's database: a child process
 (``python -m bistand.followup.bench``) gets a fresh SQLite file or PostgreSQL database
 (``bistand.robot.bench.run_in_child``), fills it with the workspace benchmark's loader
-(``bistand.browser.benchdata``: two months of applications, decisions, state logs, flags,
+(``bistand.bench.world``: two months of applications, decisions, state logs, flags,
 stickprov) and adds, for one case in ten, a closed period of assistance with an avslutsorsak
 per adult (the outcomes page's data), refreshes the monthly figures of the 14 months up to
 the loader's month (timed: what the worker's daily refresh costs); then it measures with
@@ -21,7 +21,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from bistand.browser.bench import Timing
+from bistand.bench.workspace import Timing
 
 PAGES = {
     "handläggning": "/uppfoljning/",
@@ -197,7 +197,7 @@ def _child(argv: list[str]) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from bistand.browser.benchdata import generate
+    from bistand.bench.world import generate
     from bistand.cases.models import Application
     from bistand.decisions.models import Decision
     from bistand.staff.models import Role

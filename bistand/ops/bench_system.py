@@ -7,7 +7,7 @@ What runs, each in a process of its own as in production (deploy/systemd/):
 * the register simulator (``bistand simulator --port``) on a free loopback port;
 * a set-up step (``python -m bistand.ops.bench_system --setup``, not timed): ``bistand seed``'s
   month (``bistand.cases.seeding.seed``, policy automated, so the robot both decides and
-  proposes), the workspace benchmark's staff (``bistand.browser.benchdata.make_world``: per unit
+  proposes), the workspace benchmark's staff (``bistand.bench.world.make_world``: per unit
   eight caseworkers and a team lead) and the sessions the drivers use, **made directly in the
   database**: an applicant's as the e-ID login callback makes it (``session.log_in`` with an
   ``eid.Login``, through ``bistand.eservice.bench``), a caseworker's as Django's ``login`` does
@@ -652,7 +652,7 @@ def _errors_in(text: str) -> int:
 
 
 def _result(recorder: Recorder, *, seconds: float, setup, checks, **kwargs) -> SystemBench:
-    from bistand.browser.bench import Timing
+    from bistand.bench.workspace import Timing
 
     pages = []
     errors = 0
@@ -862,7 +862,7 @@ def _setup(args) -> dict[str, Any]:
     from django.conf import settings
     from django.test import Client
 
-    from bistand.browser.benchdata import make_world
+    from bistand.bench.world import make_world
     from bistand.cases import seeding
     from bistand.cases.models import Application, HouseholdMember, Role
     from bistand.eservice.bench import _logged_in_client

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         robot.add_argument("--month", default="2025-04")
         robot.add_argument("--seed", type=int, default=1)
 
-        from bistand.browser import bench as workspace_bench
+        from bistand.bench import workspace as workspace_bench
 
         workspace_bench.add_arguments(sub)
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
             followup_bench.handle(options, self.stdout.write)
         else:
-            from bistand.browser import bench as workspace_bench
+            from bistand.bench import workspace as workspace_bench
 
             workspace_bench.handle(options, self.stdout.write)
 

@@ -2,8 +2,8 @@
 
 The benchmark never touches the developer's database: like ``bistand bench robot`` it uses a
 fresh SQLite file under ``var/bench/``, or a database of its own on the PostgreSQL server that
-``DATABASE_URL`` names (dropped afterwards). A child process (``python -m bistand.browser.bench``)
-migrates that database, fills it (``benchdata``: what is made and how) and measures with
+``DATABASE_URL`` names (dropped afterwards). A child process (``python -m bistand.bench.workspace``)
+migrates that database, fills it (``world``: what is made and how) and measures with
 Django's test ``Client`` logged in as a caseworker of one unit, DEBUG off; the parent prints.
 
 Timed: ``Client.get`` of the default queue (``/handlaggning/``: "Att besluta", 50 rows a page)
@@ -163,7 +163,7 @@ def run(
     from bistand.robot.bench import run_in_child
 
     database, result = run_in_child(
-        "bistand.browser.bench",
+        "bistand.bench.workspace",
         [
             f"--cases={cases}",
             f"--requests={requests}",
@@ -252,7 +252,7 @@ def handle(options: dict, write) -> None:
 
 
 def _child(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bistand.browser.bench")
+    parser = argparse.ArgumentParser(prog="python -m bistand.bench.workspace")
     parser.add_argument("--cases", type=int, required=True)
     parser.add_argument("--requests", type=int, required=True)
     parser.add_argument("--units", type=int, default=2)
@@ -261,7 +261,7 @@ def _child(argv: list[str]) -> None:
     from bistand.robot.bench import child_database
 
     log = child_database()
-    from .benchdata import generate
+    from .world import generate
 
     user, seconds = generate(args.cases, units=args.units, seed=args.seed, log=log)
     log(f"measuring as {user.get_username()}")
