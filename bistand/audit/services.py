@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,18 @@ from bistand.audit.models import HEAD_ID, AuditChainHead, AuditEvent
 ACCESS_ACTION = "case.opened"
 _deferred = threading.local()
 VERIFY_CHUNK_SIZE = 2000
+_listeners: dict[str, list[Callable[[AuditEvent], None]]] = {}
+
+
+def on_commit_of(action: str, listener: Callable[[AuditEvent], None]) -> None:
+    """Call ``listener(event)`` after the transaction that recorded an ``action`` event has
+    committed (never if it rolls back; a listener that raises is logged and does not harm the
+    change). For consequences outside the case, e.g. notifications; registered from an
+    AppConfig.ready(), once per listener."""
+    payload.check_action(action)
+    listeners = _listeners.setdefault(action, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 class AuditChainError(Exception):
@@ -178,6 +190,9 @@ def _write(
         events[0].save(force_insert=True)
     else:
         AuditEvent.objects.bulk_create(events)
+    for event in events:
+        for listener in _listeners.get(event.action, ()):
+            transaction.on_commit(lambda e=event, f=listener: f(e), robust=True)
     # The head moves once, to the batch's last event; a database trigger insists that it
     # only moves forward and onto an event written with that hash (migration 0003).
     AuditChainHead.objects.filter(pk=HEAD_ID).update(
