@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from bistand.cases.models import Person
+from bistand.cases.models import Municipality, Person
 
 
 class NoticeKind(models.TextChoices):
@@ -90,7 +90,10 @@ class OutgoingAfNotice(models.Model):
     status = models.CharField(
         "status", max_length=10, choices=OutgoingStatus.choices, default=OutgoingStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField("försök", default=0)
+    attempts = models.PositiveSmallIntegerField(
+        "försök", default=0, help_text="Körningar av sändningen (var och en med några anrop)."
+    )
+    next_attempt_at = models.DateTimeField("nästa försök", null=True, blank=True)
     last_error = models.CharField("senaste fel", max_length=300, blank=True)
     created_at = models.DateTimeField("skapad", default=timezone.now)
     created_by = models.CharField("skapad av", max_length=200, blank=True)
@@ -107,3 +110,23 @@ class OutgoingAfNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Underrättelse till AF {self.month} ({self.get_status_display()})"
+
+
+class AfExchangeCursor(models.Model):
+    """How far the municipality has fetched Arbetsförmedlingen's notices, and how it went."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="af_exchange_cursor"
+    )
+    cursor = models.CharField("markör", max_length=200, blank=True)
+    last_attempt_at = models.DateTimeField("senaste hämtning", null=True, blank=True)
+    last_success_at = models.DateTimeField("senast lyckad", null=True, blank=True)
+    last_error = models.CharField("senaste fel", max_length=300, blank=True)
+    failures_in_a_row = models.PositiveIntegerField("misslyckade i följd", default=0)
+
+    class Meta:
+        verbose_name = "hämtning från Arbetsförmedlingen"
+        verbose_name_plural = "hämtningar från Arbetsförmedlingen"
+
+    def __str__(self) -> str:
+        return f"Hämtning från AF för {self.municipality}"

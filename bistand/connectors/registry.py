@@ -44,3 +44,34 @@ class Registry(dict[str, Source]):
 
 SOURCES = Registry()
 register: Callable[[type[Source]], type[Source]] = SOURCES.register
+
+
+class ExchangeRegistry(dict[str, dict[str, type]]):
+    """Two-way exchanges with an agency (notices sent and received, not register queries): per
+    exchange code, one adapter class per kind, ``"simulator"`` and ``"production"``. The
+    exchanges register from ``bistand/connectors/exchanges/``."""
+
+    KINDS = ("simulator", "production")
+
+    def register(self, code: str, kind: str) -> Callable[[type], type]:
+        if kind not in self.KINDS:
+            raise ValueError(f"an exchange adapter is one of {self.KINDS}, not {kind!r}")
+
+        def decorator(cls: type) -> type:
+            adapters = self.setdefault(code, {})
+            if kind in adapters and adapters[kind] is not cls:
+                raise ValueError(f"exchange {code!r} already has a {kind} adapter")
+            adapters[kind] = cls
+            return cls
+
+        return decorator
+
+    def adapter(self, code: str, kind: str) -> type:
+        try:
+            return self[code][kind]
+        except KeyError:
+            raise ValueError(f"no {kind!r} adapter for the exchange {code!r}") from None
+
+
+EXCHANGES = ExchangeRegistry()
+register_exchange = EXCHANGES.register

@@ -116,3 +116,46 @@ class SimulatorClient:
     def requests(self) -> list[dict]:
         """The simulator's log of recent queries (paths, sources, a hash of the person)."""
         return self._call("GET", "/admin/requests")["requests"]
+
+    # --- Arbetsförmedlingen's side of the aktivitetskrav exchange (simulator/af.py) ----------
+
+    def add_af_notice(
+        self,
+        personnummer: str,
+        kind: str = "FOR_LAG_SYSSELSATTNING",
+        *,
+        kommunkod: str,
+        period_start: str,
+        period_end: str | None = None,
+        full_time: bool = False,
+        programme: str | None = None,
+        reference: str | None = None,
+    ) -> dict:
+        """A notice from Arbetsförmedlingen to the municipality (``kind``
+        "FOR_LAG_SYSSELSATTNING" or "PROGRAMDELTAGANDE"); returns ``{"referens": …}``."""
+        body: dict[str, Any] = {
+            "personnummer": personnummer,
+            "typ": kind,
+            "kommunkod": kommunkod,
+            "periodFran": period_start,
+            "periodTill": period_end,
+            "heltid": full_time,
+            "program": programme,
+        }
+        if reference:
+            body["referens"] = reference
+        return self._call("POST", "/admin/af/underrattelser", body)
+
+    def add_af_fault(self, mode: str, *, endpoint: str = "*", times: int = 1) -> dict:
+        """The next ``times`` calls to AF's ``endpoint`` ("send", "fetch" or "*") misbehave:
+        ``mode`` "timeout", "error_500" or "malformed"."""
+        return self._call(
+            "POST", "/admin/af/faults", {"endpoint": endpoint, "mode": mode, "times": times}
+        )
+
+    def clear_af_faults(self) -> None:
+        self._call("DELETE", "/admin/af/faults")
+
+    def af_received(self) -> list[dict]:
+        """The notices municipalities sent to AF (a person hash, never the personnummer)."""
+        return self._call("GET", "/admin/af/mottagna")["mottagna"]

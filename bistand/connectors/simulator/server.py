@@ -24,6 +24,7 @@ from typing import Any
 
 from ..base import normalise_personnummer, validate_month
 from ..registry import SOURCES
+from . import af
 from .state import ANY_SOURCE, FAULT_MODES, Fault, SimulatorState
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class SimulatorServer:
         self.hang_seconds = hang_seconds
         self.stopping = threading.Event()
         self._hash_key = secrets.token_bytes(16)
+        self.af = af.AfSide(state_path, self.person_hash)  # Arbetsförmedlingen's side (af.py)
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         self.httpd = server_class((host, port), _Handler)
         self.httpd.simulator = self
@@ -268,7 +270,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length)
 
     def do_GET(self) -> None:
-        self._dispatch({"/health": self._health, "/admin/requests": self._requests})
+        self._dispatch(
+            {"/health": self._health, "/admin/requests": self._requests, **af.get_routes(self)}
+        )
 
     def do_POST(self) -> None:
         self._dispatch(
@@ -276,6 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "/ssbtek/v1/query": self._query,
                 "/admin/faults": self._add_fault,
                 "/admin/reset": self._reset,
+                **af.post_routes(self),
             }
         )
 
@@ -283,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch({"/admin/persons": self._put_person})
 
     def do_DELETE(self) -> None:
-        self._dispatch({"/admin/faults": self._clear_faults})
+        self._dispatch({"/admin/faults": self._clear_faults, **af.delete_routes(self)})
 
     # --- common validation ------------------------------------------------------------------
 
@@ -467,5 +472,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reset(self) -> None:
         self.simulator.state.reset()
+        self.simulator.af.reset()
         logger.info("register simulator reset")
         self._json(HTTPStatus.OK, {"status": "reset"})

@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from bistand.af_exchange.tasks import poll_periodically as poll_af_exchange
 from bistand.core.uploads import remove_stale_uploads
 from bistand.eservice import services as cosignatures
 from bistand.followup.tasks import refresh_periodically
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                 if proposed:
                     self.stdout.write(f"{len(proposed)} nya förslag om avslut")
                 refresh_periodically()  # the follow-up's monthly figures (hourly, daily)
+                poll_af_exchange()  # Arbetsförmedlingen's notices, and sends whose task was lost
             drain(worker, robot_only=options["robot_only"])  # returns when nothing is ready
             if not worker.running:
                 break
