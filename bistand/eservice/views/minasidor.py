@@ -381,6 +381,13 @@ def application(request, pk: int):
 # --------------------------------------------------------------------------- downloads
 
 
+def _delivered(application: Application, person) -> None:
+    """The first time the applicant opens the decision counts as its delivery (bistand/appeals)."""
+    from bistand.appeals.services import record_read_on_minasidor
+
+    record_read_on_minasidor(application, person)
+
+
 def _decided(request, pk: int):
     found = _own(request, pk)
     decision = _decision(found)
@@ -405,6 +412,7 @@ def decision(request, pk: int):
         messages.error(request, _("Beslutsbrevet är inte klart än. Försök igen senare."))
         return redirect("eservice:application", found.pk)
     services.record_view(request.applicant, found, "eservice.decision")
+    _delivered(found, request.applicant)
     html = on_screen(
         html,
         back_url=reverse("eservice:application", args=[found.pk]),
@@ -443,6 +451,7 @@ def decision_pdf(request, pk: int):
             messages.error(request, _("Beslutsbrevet är inte klart än. Försök igen senare."))
             return redirect("eservice:application", found.pk)
     services.record_view(request.applicant, found, "eservice.decision_pdf")
+    _delivered(found, request.applicant)
     return letter_pdf_response(letter, download=True)
 
 
