@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     TEAM_LEAD = "gruppledare", "Gruppledare"
     ADMINISTRATOR = "administrator", "Administratör"
     AUDITOR = "granskare", "Granskare"
+    LABOUR_MARKET = "arbetsmarknadssekreterare", "Arbetsmarknadssekreterare"
 
 
 ROLE_DESCRIPTIONS = {
@@ -27,6 +28,8 @@ ROLE_DESCRIPTIONS = {
     Role.TEAM_LEAD: "som handläggare, och fördelar arbete och gör stickprovskontroller",
     Role.ADMINISTRATOR: "kommunens inställningar, riktlinjer och användare",
     Role.AUDITOR: "läser allt, även gransknings- och åtkomstloggen, men ändrar inget",
+    Role.LABOUR_MARKET: "ser sina enheters ärenden, håller planeringsmöten och registrerar "
+    "planen; beslutar inte",
 }
 
 

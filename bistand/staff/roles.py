@@ -31,6 +31,7 @@ DOMAIN_APPS = (
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.CASEWORKER: [],
     Role.TEAM_LEAD: [],
+    Role.LABOUR_MARKET: [],
     Role.AUDITOR: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         ("audit", "auditevent", ("view",)),
