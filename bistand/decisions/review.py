@@ -64,6 +64,10 @@ class ProposalChanged(ReviewError):
     """The proposal has been changed since the caseworker opened it."""
 
 
+class KommuniceringNeeded(ReviewError):
+    """The decision goes against the applicant and förvaltningslagen 25 § is not yet met."""
+
+
 @dataclass
 class ReviewResult:
     """What an approval or refusal led to: a decision, or a first approval awaiting a second."""
@@ -120,6 +124,17 @@ def _already_handled(application: Application) -> AlreadyHandled:
         "Någon annan har redan hanterat ansökan (den är nu "
         f"{State(application.state).label}). Läs om sidan."
     )
+
+
+def _require_kommunicering(proposal: Proposal, outcome: str, amount_ore: int) -> None:
+    """Inside the decision's transaction: a decision wholly or partly against the applicant
+    waits for kommunicering — answered, deadline passed, or a recorded reason to decide without
+    (förvaltningslagen 25 §; bistand/kommunicering). A grant in full needs none."""
+    from bistand.kommunicering.services import decision_block
+
+    block = decision_block(proposal, outcome=outcome, amount_ore=amount_ore)
+    if block:
+        raise KommuniceringNeeded(block)
 
 
 def _lock_ready(proposal: Proposal, seen_calculation_id: int | None) -> Application:
@@ -429,6 +444,7 @@ def _decide(
     try:
         with transaction.atomic():
             _lock_ready(proposal, seen_calculation_id)
+            _require_kommunicering(proposal, outcome, amount_ore)
             first = None
             if limit is not None and amount_ore > limit:
                 first = (

@@ -47,7 +47,10 @@ ROUTE_REASONS = {
     "NOT_DELEGATED": (
         "Nämnden har inte delegerat beslutet till den automatiserade beslutsfunktionen."
     ),
-    "REFUSAL": "Förslaget är avslag, och automatiserade avslag är inte påslagna.",
+    "REFUSAL": (
+        "Förslaget är avslag. Ett beslut som går emot den sökande fattas alltid av "
+        "handläggare, efter kommunicering (förvaltningslagen 25 §)."
+    ),
     "ROBOT_STOPPED": "Roboten kunde inte göra klart beslutsförslaget; se flaggan.",
 }
 
@@ -101,7 +104,11 @@ def route(
     delegated = bool(policy and policy.delegation_reference.strip())
     if outcome == Outcome.GRANT and not (delegated and policy.automate_clean_repeat_grants):
         reasons.append("NOT_DELEGATED")
-    if outcome == Outcome.REFUSAL and not (delegated and policy.automate_refusals):
+    # The robot never decides against the applicant: a refusal goes to a caseworker, who
+    # communicates the material first (förvaltningslagen 25 §; bistand/kommunicering), whatever
+    # the policy's old switch for automated refusals says. Reductions (a cost capped) are
+    # flagged, so they go to a caseworker too (FLAGS).
+    if outcome == Outcome.REFUSAL:
         reasons.append("REFUSAL")
     return Routing(
         outcome=outcome,
@@ -263,6 +270,12 @@ def new_decision(
     when the decision has its key)."""
     application = proposal.application
     calculation = proposal.calculation
+    if automated and (proposal.outcome != Outcome.GRANT or proposal.flags):
+        # route() never sends these to the automated function; this is the last line.
+        raise ValueError(
+            "the automated decision function never decides against the applicant "
+            "(only an unflagged grant in full)"
+        )
     decision = Decision(
         application=application,
         proposal=proposal,

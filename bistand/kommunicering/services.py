@@ -633,11 +633,14 @@ REGISTERS = (
         "AF",
         "Arbetsförmedlingen",
         "om du är inskriven och har en planering",
-        "att du står till arbetsmarknadens förfogande",
+        "om du står till arbetsmarknadens förfogande",
     ),
     RegisterInfo("TS", "Transportstyrelsen", "fordon som du äger", "tillgångar"),
     RegisterInfo(
-        "MIV", "Migrationsverket", "uppehållsrätt och uppehållstillstånd", "rätten till bistånd"
+        "MIV",
+        "Migrationsverket",
+        "uppehållsrätt och uppehållstillstånd",
+        "om du har rätt till bistånd i Sverige",
     ),
 )
 REGISTER_BY_CODE = {r.code: r for r in REGISTERS}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from bistand.cases.membership import confirmed_adults
 from bistand.cases.models import Person
 from bistand.decisions.models import Decision, Outcome
+from bistand.kommunicering.services import letter_kommunicering, registers_used
 from bistand.rules.explain import month_sv
 from bistand.rules.money import format_kr, from_ore
 
@@ -90,6 +91,11 @@ class LetterContent:
     total: str
     decided_by: DecidedBy
     calculation: Appendix
+    #: What was communicated before the decision and the answer (förvaltningslagen 25 §):
+    #: {"sent", "answer", "waiver"} texts, or None (bistand/kommunicering).
+    kommunicering: dict[str, str] | None = None
+    #: The register data the decision rests on, "Försäkringskassan: bostadsbidrag".
+    registers: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -220,4 +226,6 @@ def letter_content(decision: Decision) -> LetterContent:
         total=_kr(decision.amount_ore),
         decided_by=decided_by(decision),
         calculation=appendix(decision.calculation.trace),
+        kommunicering=letter_kommunicering(decision),
+        registers=registers_used(application),
     )

@@ -27,7 +27,7 @@ from .models import DecisionLetter
 from .pdf import SCREEN_STYLESHEET, ResourceRefused, write_pdf
 
 #: Bump when the template or its style changes what a letter says or how it looks.
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"
 TEMPLATE = "letters/decision.html"
 
 __all__ = [

@@ -113,7 +113,12 @@ def test_changing_a_cost_with_a_motivering_shows_the_recalculated_amount(page, o
 
 
 def test_refusing_with_a_motivering(page, office, axe):
+    from bistand.kommunicering.services import record_waiver
+
     application = office.ready(flagged=True)[0]
+    # A refusal goes against the applicant: kommunicering first (förvaltningslagen 25 §), or,
+    # as here, a recorded reason to decide without it (bistand/kommunicering has its own test).
+    record_waiver(application, user=office.caseworker, ground="nothing_new", text="Inget nytt.")
     log_in(page, office.caseworker)
     open_case(page, application)
 

@@ -30,6 +30,14 @@ pytestmark = pytest.mark.django_db
 URL = "/handlaggning/ansokan/{}/"
 
 
+def waived(application, user):
+    """A recorded reason to decide without kommunicering (förvaltningslagen 25 §,
+    bistand/kommunicering): the test is about the decision itself."""
+    from bistand.kommunicering.services import record_waiver
+
+    record_waiver(application, user=user, ground="nothing_new", text="Inget nytt att tillföra.")
+
+
 def page(client, application) -> str:
     return client.get(URL.format(application.pk)).content.decode()
 
@@ -94,6 +102,7 @@ def test_changing_a_cost_recalculates_archives_and_the_motivering_reaches_the_de
     assert proposal.history.earliest().amount_ore == before_amount
     assert "Boendekostnad: godtas med 6\u00a0000\u00a0kr" in page(client, ready)
 
+    waived(ready, anna)
     review.approve(proposal, user=anna)
     item = Decision.objects.get(application=ready).items.get()
     assert item.amount_ore == before_amount - 50000
@@ -173,6 +182,7 @@ def test_partial_refusal_grants_less_with_the_reasons(client, world, ready):
     anna = world.users["anna"]
     proposal = proposal_of(ready)
     proposed = proposal.amount_ore
+    waived(ready, anna)
     client.force_login(anna)
     response = client.post(
         URL.format(ready.pk) + "avsla/",
@@ -196,6 +206,7 @@ def test_partial_refusal_grants_less_with_the_reasons(client, world, ready):
 
 
 def test_full_refusal_pays_nothing(world, ready):
+    waived(ready, world.users["anna"])
     result = review.refuse(
         proposal_of(ready), user=world.users["anna"], motivering_text="Inte arbetssökande."
     )
@@ -357,6 +368,7 @@ def test_four_eyes_first_approval_lapses_when_the_proposal_changes(world, ready)
     review.adjust(
         proposal, user=bo, kind="cost", cost_type="rent", amount="6000", motivering_text="Avi."
     )
+    waived(ready, bo)
     result = review.approve(proposal, user=bo)
     assert result.decision is None  # bo's is now the first approval of the new proposal
     result = review.approve(proposal, user=anna)
@@ -369,6 +381,7 @@ def test_four_eyes_applies_to_a_partial_refusal_above_the_limit(world, ready):
     DecisionPolicy.objects.filter(municipality=ready.case.municipality).update(
         four_eyes_limit_ore=100000
     )
+    waived(ready, anna)
     first = review.refuse(proposal, user=anna, amount="5000", motivering_text="Skäl A.")
     assert first.decision is None
     result = review.confirm_first_approval(first.first_approval, user=bo)

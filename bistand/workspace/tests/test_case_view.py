@@ -116,6 +116,9 @@ def test_changes_since_last_month_are_marked(client, world):
 
 
 def test_a_decided_application_shows_the_decision_and_no_actions(client, world, ready):
+    from bistand.kommunicering.services import record_waiver
+
+    record_waiver(ready, user=world.users["anna"], ground="nothing_new", text="Inget nytt.")
     review.refuse(
         proposal_of(ready), user=world.users["anna"], amount="5000", motivering_text="Rådrum."
     )
