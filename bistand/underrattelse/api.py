@@ -49,7 +49,7 @@ class UnderrattelseSerializer(serializers.ModelSerializer):
         )
 
 
-class CreateSerializer(serializers.Serializer):
+class UnderrattelseCreateSerializer(serializers.Serializer):
     application = serializers.IntegerField()
     person = serializers.IntegerField(help_text="En person i hushållet (person-id).")
     authority = serializers.ChoiceField(choices=Authority.choices)
@@ -71,7 +71,7 @@ class UnderrattelseList(ListAPIView):
     @extend_schema(
         tags=[TAG],
         summary="Registrera en underrättelse (lag 2008:206)",
-        request=CreateSerializer,
+        request=UnderrattelseCreateSerializer,
         responses={
             201: UnderrattelseSerializer,
             400: OpenApiResponse(),
@@ -82,7 +82,7 @@ class UnderrattelseList(ListAPIView):
     def post(self, request):
         if not access.can_decide(request.user):
             raise PermissionDenied("Du har bara läsbehörighet.")
-        data = CreateSerializer(data=request.data)
+        data = UnderrattelseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         application = get_object_or_404(

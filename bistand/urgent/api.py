@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -30,7 +31,17 @@ NOT_FOUND = OpenApiResponse(description="Finns inte, eller du får inte se det."
 INVALID = OpenApiResponse(description="Ogiltiga uppgifter; svaret säger vad som är fel.")
 
 
-class ProposalSerializer(serializers.Serializer):
+@extend_schema_field(OpenApiTypes.STR)
+class UrgentOutcomeField(serializers.ChoiceField):
+    """``grant`` (beviljas) or ``refusal`` (avslås). A plain string in the schema: an enum
+    component named Outcome would collide with the month's decision outcome (bifall, delvis
+    bifall, avslag)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Outcome.choices, **kwargs)
+
+
+class UrgentProposalSerializer(serializers.Serializer):
     amount_ore = serializers.IntegerField(allow_null=True)
     checked = serializers.BooleanField(help_text="Alla register svarade.")
     flags = serializers.JSONField()
@@ -38,8 +49,8 @@ class ProposalSerializer(serializers.Serializer):
     trace = serializers.JSONField()
 
 
-class DecisionSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+class UrgentDecisionSerializer(serializers.Serializer):
+    outcome = UrgentOutcomeField(help_text="grant (beviljas) eller refusal (avslås).")
     amount_ore = serializers.IntegerField()
     proposed_ore = serializers.IntegerField(allow_null=True)
     motivering = serializers.CharField()
@@ -75,18 +86,18 @@ class UrgentSerializer(serializers.ModelSerializer):
             "decision",
         )
 
-    @extend_schema_field(ProposalSerializer(allow_null=True))
+    @extend_schema_field(UrgentProposalSerializer(allow_null=True))
     def get_proposal(self, obj):
         proposal = getattr(obj, "proposal", None)
-        return ProposalSerializer(proposal).data if proposal else None
+        return UrgentProposalSerializer(proposal).data if proposal else None
 
-    @extend_schema_field(DecisionSerializer(allow_null=True))
+    @extend_schema_field(UrgentDecisionSerializer(allow_null=True))
     def get_decision(self, obj):
         decision = getattr(obj, "decision", None)
-        return DecisionSerializer(decision).data if decision else None
+        return UrgentDecisionSerializer(decision).data if decision else None
 
 
-class RegisterSerializer(serializers.Serializer):
+class UrgentRegisterSerializer(serializers.Serializer):
     application = serializers.IntegerField(help_text="En ansökan i ärendet (id).")
     person = serializers.IntegerField(help_text="Sökande eller medsökande i ärendet (person-id).")
     reason = serializers.ChoiceField(choices=Reason.choices)
@@ -96,8 +107,8 @@ class RegisterSerializer(serializers.Serializer):
     identity_note = serializers.CharField(max_length=200, required=False, default="")
 
 
-class DecideSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+class UrgentDecideSerializer(serializers.Serializer):
+    outcome = UrgentOutcomeField(help_text="grant (beviljas) eller refusal (avslås).")
     amount_ore = serializers.IntegerField(min_value=0, required=False, default=0)
     motivering = serializers.CharField(max_length=4000)
 
@@ -132,12 +143,12 @@ class UrgentList(ListAPIView):
         tags=[TAG],
         summary="Registrera akut hjälp (receptionen)",
         description="För sökande eller medsökande i ett befintligt ärende, med id-kontroll.",
-        request=RegisterSerializer,
+        request=UrgentRegisterSerializer,
         responses={201: UrgentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request):
         _deciding(request)
-        data = RegisterSerializer(data=request.data)
+        data = UrgentRegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         application = get_object_or_404(
@@ -193,7 +204,7 @@ class UrgentDecide(APIView):
         summary="Besluta om akut hjälp",
         description="Bifall (med belopp i öre) eller avslag, med motivering. Ett andra beslut "
         "avvisas (409). Vid bifall skapas en akut utbetalning.",
-        request=DecideSerializer,
+        request=UrgentDecideSerializer,
         responses={
             201: UrgentSerializer,
             400: INVALID,
@@ -205,7 +216,7 @@ class UrgentDecide(APIView):
     def post(self, request, pk: int):
         urgent = _visible(request, pk)
         _deciding(request)
-        data = DecideSerializer(data=request.data)
+        data = UrgentDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not urgent.open:
             return Response({"detail": "Ansökan om akut hjälp är redan beslutad."}, status=409)
