@@ -69,6 +69,13 @@ class AfNotice(models.Model):
     def matched(self) -> bool:
         return self.person_id is not None
 
+    @property
+    def masked_personnummer(self) -> str:
+        """The unmatched number as staff may see it (birth date, last four hidden)."""
+        from bistand.cases import personnummer as pnr
+
+        return pnr.mask(self.unmatched_personnummer) if self.unmatched_personnummer else ""
+
     def touches(self, first, last) -> bool:
         """True when the notice's period has a day between ``first`` and ``last``."""
         return self.period_start <= last and (self.period_end is None or self.period_end >= first)

@@ -106,3 +106,48 @@ __all__ = [
     "notices_for",
     "notify_may_be_covered",
 ]
+
+
+# --- what staff see ---------------------------------------------------------------------------
+
+
+def persons_of_case(case) -> list[Person]:
+    """Everyone who has been a member of the case's household (notices are per person)."""
+    return list(
+        Person.objects.filter(memberships__household_id=case.household_id).distinct().order_by("pk")
+    )
+
+
+def exchange_of_case(case) -> tuple[list[OutgoingAfNotice], list[AfNotice]]:
+    """The case's exchange with AF: notices sent (newest first) and notices received."""
+    persons = persons_of_case(case)
+    outgoing = list(
+        OutgoingAfNotice.objects.filter(person__in=persons)
+        .select_related("person")
+        .order_by("-month", "-pk")
+    )
+    incoming = list(
+        AfNotice.objects.filter(person__in=persons)
+        .select_related("person")
+        .order_by("-period_start", "-pk")
+    )
+    return outgoing, incoming
+
+
+def persons_visible_to(user):
+    """The persons of the cases the user sees (bistand.staff.access)."""
+    from bistand.staff import access
+
+    return Person.objects.filter(
+        memberships__household__case__in=access.cases_visible_to(user)
+    ).distinct()
+
+
+def failed_sends_visible_to(user):
+    return (
+        OutgoingAfNotice.objects.filter(
+            status=OutgoingStatus.FAILED, person__in=persons_visible_to(user)
+        )
+        .select_related("person")
+        .order_by("-created_at", "-pk")
+    )

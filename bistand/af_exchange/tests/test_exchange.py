@@ -275,3 +275,18 @@ def test_a_refused_call_is_not_retried(af, known):
     adapter.close()
     assert refused.value.retry is False and refused.value.attempts == 1
     assert str(refused.value) == "Arbetsförmedlingen avvisade anropet (HTTP 400)"
+
+
+def test_the_demo_notice_is_added_once_and_lands_on_sara(af):
+    from bistand.af_exchange import demo
+    from bistand.eservice.demo import SARA
+    from bistand.rules.period import Month
+
+    sara = get_or_create_person(SARA.personnummer, given_name="Sara", family_name="Nilsson")
+    demo.seed(af, Month(2026, 12))
+    demo.seed(af, Month(2026, 12))  # `bistand demo` again
+
+    [notice] = AfNotice.objects.all()
+    assert notice.person == sara and notice.kind == "too_little_occupation"
+    assert (notice.period_start, notice.period_end) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert exchange.exchange().fetch_notices(kommunkod=KOMMUNKOD, cursor="").cursor == "1"

@@ -8,7 +8,8 @@ AF's side of the notices between the socialnämnd and Arbetsförmedlingen (prop.
   after a cursor (``efter``), oldest first, at most ``max``; the answer's ``markor`` is the
   cursor for the next call.
 
-Admin (tests and the demo): ``POST /admin/af/underrattelser`` adds a notice from AF,
+Admin (tests and the demo): ``POST /admin/af/underrattelser`` adds a notice from AF (with
+``"endast_ny": true`` not when one with the same ``referens`` is there: the demo, run again),
 ``GET /admin/af/mottagna`` lists what municipalities sent (a person hash, never the
 personnummer), ``POST``/``DELETE /admin/af/faults`` queue or forget faults (``endpoint``
 "send", "fetch" or "*"; ``mode`` "timeout", "error_500" or "malformed").
@@ -124,6 +125,8 @@ class AfSide:
             reference = body.get("referens") or f"AF-U-{len(self._incoming) + 1:06d}"
             if not isinstance(reference, str) or len(reference) > 64:
                 raise AfBadRequest("referens ska vara text, högst 64 tecken")
+            if body.get("endast_ny") and self.has_notice(reference):
+                return next(n for n in self._incoming if n["referens"] == reference)
             notice = {
                 "referens": reference,
                 "kommunkod": _kommunkod(body),

@@ -130,9 +130,11 @@ class SimulatorClient:
         full_time: bool = False,
         programme: str | None = None,
         reference: str | None = None,
+        only_new: bool = False,
     ) -> dict:
         """A notice from Arbetsförmedlingen to the municipality (``kind``
-        "FOR_LAG_SYSSELSATTNING" or "PROGRAMDELTAGANDE"); returns ``{"referens": …}``."""
+        "FOR_LAG_SYSSELSATTNING" or "PROGRAMDELTAGANDE"); returns ``{"referens": …}``.
+        ``only_new``: nothing is added when a notice with ``reference`` is there already."""
         body: dict[str, Any] = {
             "personnummer": personnummer,
             "typ": kind,
@@ -144,6 +146,8 @@ class SimulatorClient:
         }
         if reference:
             body["referens"] = reference
+        if only_new:
+            body["endast_ny"] = True
         return self._call("POST", "/admin/af/underrattelser", body)
 
     def add_af_fault(self, mode: str, *, endpoint: str = "*", times: int = 1) -> dict:

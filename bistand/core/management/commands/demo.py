@@ -172,6 +172,9 @@ class Command(BaseCommand):
             eservice_demo.register(client, open_month)
         eservice_demo.ensure_history(seeding.get_municipality(), month)
         self._history(month)
+        from bistand.af_exchange import demo as af_exchange_demo  # Sara Nilsson's AF notice
+
+        af_exchange_demo.seed(client, month, self.stdout)
         self._draw_stickprov(str(seeding.previous_month(month)))
         self._payout_accounts()
         self.stdout.write(
