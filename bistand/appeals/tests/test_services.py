@@ -299,3 +299,18 @@ def test_court_outcome_remand_gets_a_deadline_and_a_new_decision(decided, world,
     appeal.refresh_from_db()
     assert appeal.remand_resolved_on == date(2026, 2, 2)
     assert services.queues(anna)["remanded"] == []
+
+
+def test_bundle_carries_the_communicated_material(decided, world, monkeypatch):
+    """bistand.kommunicering's public for_application / material_html feed the bundle."""
+    from bistand.appeals.tests.pdftext import text_of
+    from bistand.kommunicering import services as kommunicering
+
+    monkeypatch.setattr(kommunicering, "for_application", lambda application: ["k"])
+    monkeypatch.setattr(
+        kommunicering, "material_html", lambda k: "<p>Hyran överstiger riktlinjens tak.</p>"
+    )
+    appeal = services.forward(_timely(decided, world, monkeypatch), user=world.users["anna"])
+    text = text_of(bytes(appeal.bundle_pdf))
+    assert "Hyran överstiger riktlinjens tak." in text
+    assert "Inget material kommunicerades" not in text
