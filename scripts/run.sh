@@ -66,6 +66,12 @@ if [ "$LOCAL_EID" = 1 ]; then
         --require-nonce "${eid_args[@]}"
 fi
 
+# 2b. The local SMTP stand-in: every e-mail Bistånd sends lands in var/mail/ (`bistand mail`).
+SMTP_PORT=${BISTAND_SMTP_PORT:-8025}
+export BISTAND_SMTP_HOST=${BISTAND_SMTP_HOST:-127.0.0.1} BISTAND_SMTP_PORT=$SMTP_PORT
+export BISTAND_PUBLIC_URL=${BISTAND_PUBLIC_URL:-http://$HOST:$PORT}
+start mail "$BIN/bistand" mailserver --port "$SMTP_PORT" --dir "${BISTAND_VAR_DIR:-var}/mail"
+
 # 3. The database and the demo data (households are registered in the simulator too).
 "$BIN/bistand" migrate --noinput
 "$BIN/bistand" demo
@@ -76,5 +82,6 @@ start server "$BIN/bistand" runserver "$HOST:$PORT"
 
 echo "==> Bistånd on http://$HOST:$PORT/ (admin: admin/admin; staff: /konto/logga-in/;"
 echo "    applicants: http://$HOST:$PORT/mina-sidor/ with the demo e-ID); Ctrl-C stops everything"
+echo "    e-mail sent to applicants: .venv/bin/bistand mail (var/mail/)"
 # Stop everything as soon as any one process ends.
 wait -n

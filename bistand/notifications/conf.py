@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_PUBLIC_URL": os.environ.get("BISTAND_PUBLIC_URL", "http://127.0.0.1:8000"),
     # E-mail over SMTP (Django's mail framework, its SMTP backend).
     "NOTIFY_SMTP_HOST": os.environ.get("BISTAND_SMTP_HOST", "127.0.0.1"),
-    "NOTIFY_SMTP_PORT": int(os.environ.get("BISTAND_SMTP_PORT", "8025")),
+    "NOTIFY_SMTP_PORT": int(os.environ.get("BISTAND_SMTP_PORT", "25")),
     "NOTIFY_SMTP_USER": os.environ.get("BISTAND_SMTP_USER", ""),
     "NOTIFY_SMTP_PASSWORD": os.environ.get("BISTAND_SMTP_PASSWORD", ""),
     "NOTIFY_SMTP_STARTTLS": os.environ.get("BISTAND_SMTP_STARTTLS", "") == "1",
