@@ -314,3 +314,12 @@ def test_bundle_carries_the_communicated_material(decided, world, monkeypatch):
     text = text_of(bytes(appeal.bundle_pdf))
     assert "Hyran överstiger riktlinjens tak." in text
     assert "Inget material kommunicerades" not in text
+
+
+def test_demo_appeals_once(decided, world):
+    from bistand.appeals import demo
+
+    assert demo.seed() == 2  # the fixture's decision and one of the imported history
+    assert demo.seed() == 0
+    statuses = sorted(Appeal.objects.values_list("status", "timeliness"))
+    assert statuses == [("examined", "timely"), ("received", "")]

@@ -175,6 +175,15 @@ class Command(BaseCommand):
         from bistand.af_exchange import demo as af_exchange_demo  # Sara Nilsson's AF notice
 
         af_exchange_demo.seed(client, month, self.stdout)
+        from bistand.planning import demo as planning_demo  # meeting slots for tomorrow
+
+        planning_demo.seed(self.stdout)
+        from bistand.urgent import demo as urgent_demo  # one urgent request, Akut – i dag
+
+        urgent_demo.seed(self.stdout)
+        from bistand.appeals import demo as appeals_demo  # two paper appeals, one examined
+
+        appeals_demo.seed(self.stdout)
         self._draw_stickprov(str(seeding.previous_month(month)))
         self._payout_accounts()
         self.stdout.write(
