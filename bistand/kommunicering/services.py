@@ -335,6 +335,11 @@ def send(
                 "med i prövningen."
             ),
         )
+        # E-mail or SMS to those who consented: only "a new message", never what it is.
+        from bistand.notifications.services import notify
+
+        for adult in confirmed_adults(locked):
+            notify(adult.person, "kommunicering_sent", case_id=locked.case_id)
     return kommunicering
 
 

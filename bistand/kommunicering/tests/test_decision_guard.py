@@ -151,7 +151,14 @@ def test_what_is_sent_is_a_snapshot_and_the_applicant_is_told(world, capped):
     assert sent.material["lines"][0].startswith("Boendekostnad: godtas med 5")
     assert sent.material["text"] == "Hyran är högre än kommunens riktlinje."
     assert len(sent.material_sha256) == 64
-    message = Message.objects.get(application=capped, from_applicant=False)
+    # Those who consented to notices get "a new message" (nothing about what it is).
+    from bistand.notifications.models import ContactPreference, Notice
+
+    applicant = capped.case.household.members.get(role="applicant").person
+    ContactPreference.objects.create(person=applicant, email="anna@example.invalid")
+    send(capped, anna)
+    assert Notice.objects.filter(person=applicant, kind="kommunicering_sent").count() == 1
+    message = Message.objects.filter(application=capped, from_applicant=False).first()
     assert "material att yttra dig över" in message.body
     assert f"senast {sent.deadline:%Y-%m-%d}" in message.body
     # Later changes to the proposal do not change what was sent.
@@ -166,7 +173,7 @@ def test_what_is_sent_is_a_snapshot_and_the_applicant_is_told(world, capped):
     )
     sent.refresh_from_db()
     assert sent.material == before
-    (fragment,) = [services.material_html(k) for k in services.for_application(capped)]
+    fragment = services.material_html(services.for_application(capped)[0])
     assert "Boendekostnad" in fragment and "Inget svar." in fragment
 
 
