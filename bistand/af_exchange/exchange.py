@@ -25,7 +25,12 @@ from django.utils import timezone
 from bistand.audit.payload import looks_like_personnummer
 from bistand.audit.services import Actor, record
 from bistand.cases.models import Municipality, Person
-from bistand.connectors.exchanges.af import AfExchangeError, IncomingAfNotice, get_exchange
+from bistand.connectors.exchanges.af import (
+    AfExchangeError,
+    IncomingAfNotice,
+    NotConfigured,
+    get_exchange,
+)
 
 from .models import AfExchangeCursor, AfNotice, OutgoingAfNotice, OutgoingStatus
 from .services import PURPOSE_INCOMING, PURPOSE_OUTGOING, case_id_of
@@ -36,6 +41,11 @@ SYSTEM = Actor.system("af-exchange")
 #: Pages fetched in one poll at most (each up to PAGE_SIZE notices); the rest come next turn.
 MAX_PAGES = 20
 PAGE_SIZE = 100
+#: The reason shown when the production adapter has no transport yet (docs/af_exchange.md).
+NOT_CONNECTED = (
+    "Utbytet med Arbetsförmedlingen är inte anslutet i produktion (AF_EXCHANGE_GATEWAY): "
+    "se docs/af_exchange.md"
+)
 
 
 def conf(name: str):
@@ -101,6 +111,8 @@ def send(outgoing_id: int) -> SendOutcome:
         )
     except AfExchangeError as error:
         return _failed_run(outgoing, str(error), final=not error.retry)
+    except NotConfigured:
+        return _failed_run(outgoing, NOT_CONNECTED, final=True)
     finally:
         adapter.close()
     now = timezone.now()
@@ -277,9 +289,10 @@ def _poll_municipality(municipality: Municipality, result: PollResult) -> None:
                 page = adapter.fetch_notices(
                     kommunkod=municipality.kommunkod, cursor=state.cursor, limit=PAGE_SIZE
                 )
-            except AfExchangeError as error:
-                _fetch_failed(state, str(error))
-                result.errors.append(str(error))
+            except (AfExchangeError, NotConfigured) as error:
+                reason = NOT_CONNECTED if isinstance(error, NotConfigured) else str(error)
+                _fetch_failed(state, reason)
+                result.errors.append(reason)
                 return
             with transaction.atomic():
                 for notice in page.notices:

@@ -109,3 +109,32 @@ def test_an_unreadable_notice_spoils_the_page_and_the_reason_names_no_person(cha
     with pytest.raises(PayloadError, match=message) as refused:
         parse_page(raw)
     assert "19121212" not in str(refused.value)
+
+
+def test_not_connected_in_production_is_a_visible_failure_not_a_crash(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from bistand.af_exchange import exchange
+    from bistand.af_exchange.models import AfExchangeCursor
+    from bistand.af_exchange.services import notify_may_be_covered
+    from bistand.audit.services import Actor
+    from bistand.cases import seeding
+    from bistand.cases.services import get_or_create_person
+
+    from .conftest import KNOWN, run_tasks
+
+    settings.AF_EXCHANGE_GATEWAY = "production"
+    municipality = seeding.get_municipality()
+    municipality.kommunkod = "0000"
+    municipality.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing = notify_may_be_covered(
+            get_or_create_person(KNOWN), month="2026-10", actor=Actor.system("test")
+        )
+    run_tasks()
+    outgoing.refresh_from_db()
+    assert outgoing.status == "failed" and outgoing.attempts == 1
+    assert outgoing.last_error == exchange.NOT_CONNECTED
+
+    assert exchange.poll().errors == [exchange.NOT_CONNECTED]
+    assert AfExchangeCursor.objects.get().last_error == exchange.NOT_CONNECTED
