@@ -117,6 +117,9 @@ class CheckInput:
     #: The month's values of ``national.reform_2027_checks`` (which of the 2027 reform's checks
     #: apply, and the legal source each cites); read from the parameter files when not given.
     reform: dict[str, Any] | None = None
+    #: What the contributed checks' loaders read for this application (``contributed``):
+    #: the contribution's name → its data (None when its loader failed).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.adults = [m for m in self.members if m.role in ("applicant", "partner")]
@@ -645,8 +648,43 @@ FLAG_CODES = {
 }
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """A check another app contributes (registered from its ``AppConfig.ready``): ``load``
+    reads, for a whole batch of applications in a few queries, what ``check`` needs
+    (application pk → data, put in ``CheckInput.extra[name]``); ``check`` stays free of the
+    database like the checks above. ``codes``: its flag codes and what they mean."""
+
+    name: str
+    check: Callable[[CheckInput], list[dict]]
+    load: Callable[[list[Any]], dict[int, Any]] | None = None
+    codes: dict[str, str] = field(default_factory=dict)
+
+
+_contributions: dict[str, Contribution] = {}
+
+
+def contribute(contribution: Contribution) -> None:
+    """Register (or replace, by name) a contributed check."""
+    _contributions[contribution.name] = contribution
+
+
+def contributions() -> list[Contribution]:
+    return list(_contributions.values())
+
+
+def all_flag_codes() -> dict[str, str]:
+    """``FLAG_CODES`` and the contributed checks' codes."""
+    codes = dict(FLAG_CODES)
+    for contribution in _contributions.values():
+        codes |= contribution.codes
+    return codes
+
+
 def run_checks(data: CheckInput) -> list[dict]:
     flags: list[dict] = []
     for check in CHECKS:
         flags.extend(check(data))
+    for contribution in _contributions.values():
+        flags.extend(contribution.check(data))
     return flags

@@ -53,7 +53,7 @@ from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
 
 from . import handover
-from .checks import CheckInput, Person, run_checks
+from .checks import CheckInput, Person, contributions, run_checks
 from .models import RegisterFetch
 
 log = logging.getLogger(__name__)
@@ -478,6 +478,7 @@ def _process_claimed(claimed: list[Application]) -> dict[int, str]:
     outcomes: dict[int, str] = {}
     adults = confirmed_adults_of(claimed)
     histories = case_histories([a for a in claimed if a.kind == ApplicationKind.REPEAT])
+    extras = contributed_data(claimed)
     policies = {
         policy.municipality_id: policy
         for policy in DecisionPolicy.objects.filter(
@@ -499,8 +500,30 @@ def _process_claimed(claimed: list[Application]) -> dict[int, str]:
             if not done:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
             arrived = [(pending.pop(future), future.result()) for future in done]
-            outcomes |= _finish(arrived, adults, histories, policies)
+            outcomes |= _finish(arrived, adults, histories, policies, extras)
     return outcomes
+
+
+def contributed_data(applications: list[Application]) -> dict[int, dict[str, Any]]:
+    """What the contributed checks (``checks.contribute``) read for these applications: each
+    contribution's loader once for the whole batch. A loader that fails gives None for its
+    name (its check then says it could not check: never "nothing found")."""
+    extras: dict[int, dict[str, Any]] = {a.pk: {} for a in applications}
+    for contribution in contributions():
+        if contribution.load is None:
+            continue
+        try:
+            loaded = contribution.load(applications)
+        except Exception as exc:  # no traceback: its values may be personal data
+            log.error(
+                "robot: the %s check's data could not be read (%s)",
+                contribution.name,
+                type(exc).__name__,
+            )
+            loaded = {}
+        for application in applications:
+            extras[application.pk][contribution.name] = loaded.get(application.pk)
+    return extras
 
 
 #: How long ``process_many`` waits for all the registers' answers before it goes on with
@@ -513,6 +536,7 @@ def _finish(
     adults: dict[int, list],
     histories: dict[int, tuple[dict[str, Any] | None, list[str]]],
     policies: dict[int, DecisionPolicy],
+    extras: dict[int, dict[str, Any]] | None = None,
 ) -> dict[int, str]:
     """Store the register answers that have arrived, assess and write those applications."""
     outcomes: dict[int, str] = {}
@@ -541,6 +565,7 @@ def _finish(
                     histories.get(application.pk, (None, [])),
                     policies.get(application.case.municipality_id),
                     stage,
+                    (extras or {}).get(application.pk),
                 )
             )
         except Exception as exc:
@@ -580,7 +605,8 @@ def _run(application: Application, resumed: bool, stage: Stage) -> str:
         case_history(application) if application.kind == ApplicationKind.REPEAT else (None, [])
     )
     policy = DecisionPolicy.objects.filter(municipality_id=application.case.municipality_id).first()
-    plan = assess(application, confirmed, register, history, policy, stage)
+    extra = contributed_data([application])[application.pk]
+    plan = assess(application, confirmed, register, history, policy, stage, extra)
     return write([plan])[application.pk]
 
 
@@ -603,6 +629,7 @@ def assess(
     history: tuple[dict[str, Any] | None, list[str]],
     policy: DecisionPolicy | None,
     stage: Stage,
+    extra: dict[str, Any] | None = None,
 ) -> Plan:
     """Checks, calculation and routing: no database writes, so many can be written at once."""
     stage.name = "checks"
@@ -630,6 +657,7 @@ def assess(
             previous=previous,
             register=register,
             threshold=threshold,
+            extra=extra or {},
         )
     )
     stage.name = "calculation"
