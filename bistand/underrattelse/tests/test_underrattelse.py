@@ -117,7 +117,9 @@ def test_api_same_permissions(case, world):
 
 
 def test_never_shown_to_the_household(case, world, client, eid_login):
-    """Mina sidor, the applicant's application page and the decision letter say nothing."""
+    """Mina sidor, the applicant's application page, the month's decision letter (HTML and
+    PDF) and an urgent decision letter say nothing. (The REST API is staff-only: an applicant
+    has no role, so StaffWithRole refuses every /api/v1/ call, tested below.)"""
     application = world.application(case)
     client.force_login(world.users["anna"])
     client.post(reverse("underrattelse:create", args=[application.pk]), body_for(case))
@@ -129,12 +131,18 @@ def test_never_shown_to_the_household(case, world, client, eid_login):
         pages = [
             client.get(reverse("eservice:home")),
             client.get(reverse("eservice:application", args=[application.pk])),
+            client.get(reverse("eservice:decision", args=[application.pk])),  # the letter
         ]
+        letter = client.get(reverse("eservice:decision-pdf", args=[application.pk]))
+        assert letter.status_code == 200
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.content)).pages)
+        assert "HEMLIGGRUND" not in text and "nderrättelse" not in text
         for page in pages:
             assert page.status_code == 200
             text = page.content.decode()
             assert "HEMLIGGRUND" not in text
             assert "nderrättelse" not in text and "Bostadsbidrag" not in text
+        assert client.get("/api/v1/underrattelser/").status_code == 403
     # the applicant's only ways to the case: none of their URLs is an underrättelse
     from django.urls import get_resolver
 
