@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from bistand.cases.models import Application, Case, Person
 
@@ -47,6 +48,7 @@ class Underrattelse(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("registrerad", default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "underrättelse"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from bistand.cases.models import Case, Person
 
@@ -71,6 +72,7 @@ class UrgentRequest(models.Model):
     received_at = models.DateTimeField("inkom", default=timezone.now)
     due_at = models.DateTimeField("ska vara beslutad")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "ansökan om akut hjälp"
@@ -136,6 +138,7 @@ class UrgentDecision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
     letter_html = models.TextField("beslutsbrev (HTML)", blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords(excluded_fields=["letter_html"])
 
     class Meta:
         verbose_name = "beslut om akut hjälp"
@@ -177,6 +180,7 @@ class UrgentPayment(models.Model):
     exported_at = models.DateTimeField(null=True, blank=True)
     exported_by = models.CharField(max_length=120, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["xml"])
 
     class Meta:
         verbose_name = "akut utbetalning"
