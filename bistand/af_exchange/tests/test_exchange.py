@@ -290,3 +290,25 @@ def test_the_demo_notice_is_added_once_and_lands_on_sara(af):
     assert notice.person == sara and notice.kind == "too_little_occupation"
     assert (notice.period_start, notice.period_end) == (date(2026, 12, 1), date(2026, 12, 31))
     assert exchange.exchange().fetch_notices(kommunkod=KOMMUNKOD, cursor="").cursor == "1"
+
+
+def test_the_simulators_af_side_survives_a_restart_in_its_state_file(tmp_path):
+    import json
+    import stat
+
+    from bistand.connectors.simulator import SimulatorClient, SimulatorServer
+
+    state = tmp_path / "simulator.json"
+    with SimulatorServer(seed=1, state_path=state) as server:
+        with SimulatorClient(server.url) as client:
+            seed(client, reference="AF-U-1")
+    saved = tmp_path / "simulator-af.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert json.loads(saved.read_text())["incoming"][0]["referens"] == "AF-U-1"
+    with SimulatorServer(seed=1, state_path=state) as server:
+        with SimulatorClient(server.url) as client:
+            seed(client, reference="AF-U-1")  # the same reference again: a second notice
+            response = client._client.post(
+                "/af/v1/underrattelser/hamta", json={"kommunkod": KOMMUNKOD, "syfte": "test"}
+            )
+    assert [n["referens"] for n in response.json()["underrattelser"]] == ["AF-U-1", "AF-U-1"]
