@@ -299,16 +299,20 @@ def test_the_simulators_af_side_survives_a_restart_in_its_state_file(tmp_path):
     from bistand.connectors.simulator import SimulatorClient, SimulatorServer
 
     state = tmp_path / "simulator.json"
-    with SimulatorServer(seed=1, state_path=state) as server:
-        with SimulatorClient(server.url) as client:
-            seed(client, reference="AF-U-1")
+    with (
+        SimulatorServer(seed=1, state_path=state) as server,
+        SimulatorClient(server.url) as client,
+    ):
+        seed(client, reference="AF-U-1")
     saved = tmp_path / "simulator-af.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert json.loads(saved.read_text())["incoming"][0]["referens"] == "AF-U-1"
-    with SimulatorServer(seed=1, state_path=state) as server:
-        with SimulatorClient(server.url) as client:
-            seed(client, reference="AF-U-1")  # the same reference again: a second notice
-            response = client._client.post(
-                "/af/v1/underrattelser/hamta", json={"kommunkod": KOMMUNKOD, "syfte": "test"}
-            )
+    with (
+        SimulatorServer(seed=1, state_path=state) as server,
+        SimulatorClient(server.url) as client,
+    ):
+        seed(client, reference="AF-U-1")  # the same reference again: a second notice
+        response = client._client.post(
+            "/af/v1/underrattelser/hamta", json={"kommunkod": KOMMUNKOD, "syfte": "test"}
+        )
     assert [n["referens"] for n in response.json()["underrattelser"]] == ["AF-U-1", "AF-U-1"]
