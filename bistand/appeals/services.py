@@ -387,6 +387,17 @@ def timeliness(appeal: Appeal) -> TimelinessResult:
     return TimelinessResult(result, appeal.arrived_on, status.on, status.how, status.period_end)
 
 
+def _tell_household(appeal: Appeal) -> None:
+    """The adults of the application get the notice "appeal_update" (no detail: what happened
+    is on Mina sidor), sent once the transaction commits (bistand.notifications)."""
+    from bistand.cases.membership import confirmed_adults
+    from bistand.notifications.services import notify
+
+    application = appeal.decision.application
+    for adult in confirmed_adults(application):
+        notify(adult.person, "appeal_update", case_id=application.case_id)
+
+
 def _locked(appeal: Appeal) -> Appeal:
     return (
         Appeal.objects.select_for_update().select_related("decision__application").get(pk=appeal.pk)
@@ -428,6 +439,7 @@ def examine(appeal: Appeal, *, user) -> Appeal:
                 "arrived_on": str(found.arrived_on),
             },
         )
+        _tell_household(appeal)
     return appeal
 
 
@@ -464,6 +476,7 @@ def dismiss(appeal: Appeal, *, user, reasons: str) -> Appeal:
             subject=f"appeal:{appeal.pk}",
             data={"letter_sha256": appeal.dismissal_sha256},
         )
+        _tell_household(appeal)
     return appeal
 
 
@@ -568,6 +581,7 @@ def reconsider(
                 "letter_sha256": reconsideration.letter_sha256,
             },
         )
+        _tell_household(appeal)
     return reconsideration
 
 
@@ -616,6 +630,7 @@ def forward(appeal: Appeal, *, user, statement: str = "") -> Appeal:
                 "bytes": len(pdf),
             },
         )
+        _tell_household(appeal)
     return appeal
 
 
@@ -652,6 +667,7 @@ def record_court_outcome(
                 "remand_due_on": str(appeal.remand_due_on) if appeal.remand_due_on else None,
             },
         )
+        _tell_household(appeal)
     return appeal
 
 

@@ -323,3 +323,15 @@ def test_demo_appeals_once(decided, world):
     assert demo.seed() == 0
     statuses = sorted(Appeal.objects.values_list("status", "timeliness"))
     assert statuses == [("examined", "timely"), ("received", "")]
+
+
+def test_the_household_is_told_when_the_appeal_moves(decided, world, monkeypatch):
+    """A notice without detail ("appeal_update") to each adult with contact details."""
+    from bistand.notifications.models import ContactPreference, Notice
+
+    person = Person.objects.get(personnummer=APPLICANT)
+    ContactPreference.objects.create(person=person, email="sokande@example.se")
+    appeal = _timely(decided, world, monkeypatch)  # examined: one notice
+    services.forward(appeal, user=world.users["anna"])  # forwarded: a second
+    notices = Notice.objects.filter(person=person, kind="appeal_update")
+    assert notices.count() == 2

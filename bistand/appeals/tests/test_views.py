@@ -42,7 +42,7 @@ def test_case_view_shows_delivery_and_period_end(client, decided, world):
     assert "Delgivning och överklagande" in page
     assert "2025-12-05 (läst på Mina sidor)" in page
     # 5 Dec + 3 weeks = 26 Dec (annandag jul) → Monday 29 December
-    assert "Sista dag att överklaga</dt><dd class=\"govuk-summary-list__value\">2025-12-29" in page
+    assert 'Sista dag att överklaga</dt><dd class="govuk-summary-list__value">2025-12-29' in page
 
 
 def test_unknown_delivery_is_said_on_the_case_view(client, decided, world):
@@ -190,9 +190,22 @@ def test_partner_follows_the_appeal(client, eid_login, decided, world):
     from .conftest import PARTNER
 
     appeal = _paper(decided, world)
-    services.examine(appeal, user=world.users["anna"])
+    appeal = services.examine(appeal, user=world.users["anna"])
+    r = services.reconsider(
+        appeal,
+        user=world.users["anna"],
+        new_amount_ore=decided.amount_ore + 10000,
+        reasons="Elkostnaden godtas.",
+    )
+    services.forward(appeal, user=world.users["anna"])
     eid_login(client, PARTNER)
     page = client.get(
         reverse("eservice:application", args=[decided.application_id])
     ).content.decode()
     assert "Ditt överklagande" in page and "i rätt tid" in page
+    assert "Nämnden har omprövat beslutet" in page and "Skillnaden betalas ut" in page
+    assert "Skickat till förvaltningsrätten" in page
+    letter = client.get(
+        reverse("appeals:minasidor-letter", args=[decided.application_id, appeal.pk, r.pk])
+    )
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
