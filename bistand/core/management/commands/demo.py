@@ -184,6 +184,9 @@ class Command(BaseCommand):
         from bistand.appeals import demo as appeals_demo  # two paper appeals, one examined
 
         appeals_demo.seed(self.stdout)
+        from bistand.aktivitetskrav import demo as aktivitetskrav_demo  # 3 months, no plan
+
+        aktivitetskrav_demo.load(seeding.get_municipality(automated=True), month, client)
         self._draw_stickprov(str(seeding.previous_month(month)))
         self._payout_accounts()
         self.stdout.write(
