@@ -21,7 +21,7 @@ from .models import AfNotice, NoticeKind, OutgoingAfNotice
 TAG = "Arbetsförmedlingen"
 
 
-class OutgoingSerializer(serializers.ModelSerializer):
+class AfOutgoingNoticeSerializer(serializers.ModelSerializer):
     person_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,7 +44,7 @@ class OutgoingSerializer(serializers.ModelSerializer):
         return f"{obj.person.given_name} {obj.person.family_name}".strip()
 
 
-class IncomingSerializer(serializers.ModelSerializer):
+class AfIncomingNoticeSerializer(serializers.ModelSerializer):
     person_name = serializers.SerializerMethodField()
     notice_kind = serializers.ChoiceField(
         source="kind",
@@ -76,10 +76,10 @@ class IncomingSerializer(serializers.ModelSerializer):
         return (obj.payload or {}).get("program")
 
 
-class CaseExchangeSerializer(serializers.Serializer):
+class AfCaseExchangeSerializer(serializers.Serializer):
     case = serializers.IntegerField()
-    outgoing = OutgoingSerializer(many=True)
-    incoming = IncomingSerializer(many=True)
+    outgoing = AfOutgoingNoticeSerializer(many=True)
+    incoming = AfIncomingNoticeSerializer(many=True)
 
 
 class CaseExchange(APIView):
@@ -92,7 +92,7 @@ class CaseExchange(APIView):
             "programdeltagande) för ärendets personer. Läsningen loggas."
         ),
         responses={
-            200: CaseExchangeSerializer,
+            200: AfCaseExchangeSerializer,
             403: OpenApiResponse(description="Inte inloggad eller utan roll."),
             404: OpenApiResponse(description="Finns inte, eller du får inte se det."),
         },
@@ -101,7 +101,7 @@ class CaseExchange(APIView):
         case = access.open_case(request.user, pk, purpose="API", view="api:af_exchange-case")
         outgoing, incoming = services.exchange_of_case(case)
         return Response(
-            CaseExchangeSerializer(
+            AfCaseExchangeSerializer(
                 {"case": case.pk, "outgoing": outgoing, "incoming": incoming}
             ).data
         )
