@@ -95,3 +95,18 @@ def test_partner_must_sign(consenting, django_capture_on_commit_callbacks):
             application=application, partner=partner, expires_at=timezone.now() + timedelta(days=7)
         )
     assert kinds(PARTNER) == ["cosign_needed"] and kinds(APPLICANT) == []
+
+
+def test_caseworkers_decision(consenting, django_capture_on_commit_callbacks):
+    DecisionPolicy.objects.filter(municipality=consenting.municipality).update(
+        automate_clean_repeat_grants=False
+    )
+    caseworker = make_staff("handlaggare", Role.CASEWORKER, [consenting.unit])
+    application = apply_for_april(consenting)
+    assert pipeline.process(application.pk) == "proposal"
+    application.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.approve(application.proposal, user=caseworker)
+    application.refresh_from_db()
+    assert application.state == State.DECIDED
+    assert kinds(APPLICANT) == ["decision_made"] and kinds(PARTNER) == ["decision_made"]
