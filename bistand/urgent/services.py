@@ -24,6 +24,7 @@ from bistand.connectors import SOURCES, get_gateway
 from bistand.decisions.models import Decision
 from bistand.decisions.models import Outcome as MonthOutcome
 from bistand.letters.pdf import SCREEN_STYLESHEET, write_pdf
+from bistand.notifications.services import notify
 from bistand.rules.errors import InputError, MissingParameterError
 from bistand.rules.money import format_kr, from_ore
 
@@ -384,6 +385,9 @@ def decide(
                 payment = UrgentPayment.objects.create(
                     decision=decision, payee=locked.applicant, amount_ore=amount_ore
                 )
+            # A detail-free notice ("Du har ett nytt meddelande i Bistånd") to the one who
+            # asked, if they consented to e-mail or SMS; written with the decision.
+            notify(locked.applicant, "urgent_decided", case_id=locked.case_id)
             record(
                 "urgent.decided",
                 actor=Actor.user(user),

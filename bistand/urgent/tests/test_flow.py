@@ -267,3 +267,16 @@ def test_queue_and_case_panel_and_staff_link(case, world, client):
     page = client.get(reverse("workspace:application", args=[world.application(case).pk]))
     assert reverse("urgent:detail", args=[urgent.pk]) in page.content.decode()
     assert reverse("urgent:queue") in client.get(reverse("workspace:queues")).content.decode()
+
+
+def test_the_applicant_is_told_without_any_detail(case, world):
+    from bistand.notifications.models import Notice
+    from bistand.notifications.services import save_preference
+
+    urgent = request_for(case)
+    save_preference(urgent.applicant, email="anna@example.se", mobile="")
+    services.decide(
+        urgent, user=world.users["anna"], outcome="refusal", amount_ore=0, motivering="Nej."
+    )
+    notice = Notice.objects.get(person=urgent.applicant)
+    assert notice.kind == "urgent_decided" and notice.case_id == case.pk
