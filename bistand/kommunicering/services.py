@@ -559,7 +559,7 @@ def material_summary(material: dict[str, Any]) -> str:
     return "; ".join(items) or "underlaget för beslutet"
 
 
-def letter_kommunicering(decision: Decision) -> dict[str, str] | None:
+def letter_kommunicering(decision: Decision, *, you: str = "du") -> dict[str, str] | None:
     """What the letter says about kommunicering: what was sent and when, and the answer (or
     that none came, or why the decision was made without); None when there was none."""
     application = decision.application
@@ -578,9 +578,9 @@ def letter_kommunicering(decision: Decision) -> dict[str, str] | None:
     out = {"sent": "", "answer": "", "waiver": ""}
     if sent is not None:
         out["sent"] = (
-            f"Den {timezone.localtime(sent.sent_at):%Y-%m-%d} fick sökande ta del av underlaget "
-            f"för beslutet ({material_summary(sent.material)}) och tillfälle att yttra sig "
-            f"senast {sent.deadline:%Y-%m-%d} ({LAW})."
+            f"Den {timezone.localtime(sent.sent_at):%Y-%m-%d} fick {you} ta del av underlaget "
+            f"för beslutet ({material_summary(sent.material)}) och tillfälle att yttra "
+            f"{'er' if you == 'ni' else 'dig'} senast {sent.deadline:%Y-%m-%d} ({LAW})."
         )
         if sent.answered:
             late = (

@@ -206,6 +206,7 @@ def case_panel(request, application) -> dict | None:
             for k in sent
         ],
         "waivers": waivers,
+        "waived": bool(waivers),
         "may_act": ready and access.can_decide(request.user),
         "waiver_form": WaiverForm(),
     }

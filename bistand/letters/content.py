@@ -226,6 +226,6 @@ def letter_content(decision: Decision) -> LetterContent:
         total=_kr(decision.amount_ore),
         decided_by=decided_by(decision),
         calculation=appendix(decision.calculation.trace),
-        kommunicering=letter_kommunicering(decision),
+        kommunicering=letter_kommunicering(decision, you="ni" if len(to) > 1 else "du"),
         registers=registers_used(application),
     )

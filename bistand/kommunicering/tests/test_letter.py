@@ -41,9 +41,9 @@ def test_the_letter_names_the_kommunicering_and_the_answer(world, capped):
     text = letter_text(decision)
     today = timezone.localdate().isoformat()
     assert "Kommunicering" in text
-    assert f"Den {today} fick sökande ta del av underlaget för beslutet" in text
+    assert f"Den {today} fick du ta del av underlaget för beslutet" in text
     assert "Boendekostnad: godtas med 5 000 kr i stället för 6 500 kr" in text
-    assert f"yttra sig senast {sent.deadline:%Y-%m-%d}" in text
+    assert f"yttra dig senast {sent.deadline:%Y-%m-%d}" in text
     assert f"Svar kom in den {today}: ”Jag söker en billigare lägenhet.”" in text
     # Part 6: the register data the decision rests on, by source and kind.
     assert "Uppgifter från register som beslutet grundas på" in text
