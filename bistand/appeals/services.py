@@ -375,15 +375,20 @@ class TimelinessResult:
         )
 
 
+def judge(delivered_on: date | None, arrived_on: date) -> str:
+    """Rättidsprövning on the dates alone: unknown delivery → UNKNOWN (treated as timely, never
+    late: JO 3372-2017); else TIMELY when the appeal arrived by the period's last day."""
+    if delivered_on is None:
+        return Timeliness.UNKNOWN
+    if deadlines.appeal_in_time(delivered_on, arrived_on):
+        return Timeliness.TIMELY
+    return Timeliness.LATE
+
+
 def timeliness(appeal: Appeal) -> TimelinessResult:
     """Computed now from the recorded deliveries; an unknown delivery is never late."""
     status = delivery_of(appeal.decision)
-    if not status.known:
-        result = Timeliness.UNKNOWN
-    elif deadlines.appeal_in_time(status.on, appeal.arrived_on):
-        result = Timeliness.TIMELY
-    else:
-        result = Timeliness.LATE
+    result = judge(status.on, appeal.arrived_on)
     return TimelinessResult(result, appeal.arrived_on, status.on, status.how, status.period_end)
 
 
