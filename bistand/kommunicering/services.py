@@ -201,7 +201,7 @@ def material_choices(application: Application) -> tuple[list[Choice], list[Choic
             label=view.label,
             detail=view.message,
             adverse=view.code in ADVERSE_FLAGS,
-            evidence=view.evidence,
+            evidence=list(dict.fromkeys(view.evidence)),  # "Kostnad" once, not per key
         )
         for i, view in enumerate(caseview.flags(proposal, application.month))
     ]
@@ -509,11 +509,12 @@ def material_html(kommunicering: Kommunicering) -> str:
             f"{kommunicering.deadline:%Y-%m-%d}",
         )
     ]
-    if m.get("adverse"):
+    adverse = [r for r in m.get("adverse", []) if r not in m.get("lines", [])]
+    if adverse:
         parts.append(
             format_html(
                 "<p>Det som kan gå den sökande emot:</p><ul>{}</ul>",
-                format_html_join("", "<li>{}</li>", ((r,) for r in m["adverse"])),
+                format_html_join("", "<li>{}</li>", ((r,) for r in adverse)),
             )
         )
     if m.get("lines"):

@@ -52,11 +52,13 @@ class SendForm(forms.Form):
         help_text="Skriv vad beslutet kan komma att grundas på och vad som går den sökande emot.",
         required=False,
         max_length=services.MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"}),
     )
     deadline = forms.DateField(
         label="Sista dag för svar (ÅÅÅÅ-MM-DD)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
         error_messages={
             "required": "Ange sista dag för svar (ÅÅÅÅ-MM-DD).",
             "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD.",

@@ -1,8 +1,9 @@
-"""Browser test of kommunicering on Mina sidor (bistand/kommunicering): the caseworker has
-sent the material (the rent capped at the municipality's guideline); the applicant sees the
-notice on Mina sidor, reads the material on the application's page, is told at the top and
-next to the field when the answer is empty, and answers; axe-core finds no serious or critical
-violation on any of the pages."""
+"""Browser test of kommunicering (bistand/kommunicering), the walk of issue 12: the robot caps
+the rent at the municipality's guideline; the caseworker is told to communicate before
+deciding, sends the material from the case view; the applicant sees the notice on Mina sidor,
+reads the material, is told at the top and next to the field when the answer is empty, and
+answers; the caseworker then decides. axe-core finds no serious or critical violation on any
+of the pages."""
 
 from __future__ import annotations
 
@@ -11,18 +12,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import eid_log_in, make_staff
+from .conftest import eid_log_in, log_in, make_staff
 
 pytestmark = pytest.mark.browser
 
 
 def _capped_application(couple):
-    """Anna's and Bo's application with a rent above the guideline, and the kommunicering."""
+    """Anna's and Bo's application with a rent above the guideline, and a caseworker."""
     from bistand.audit.services import Actor
     from bistand.cases import seeding
     from bistand.cases.models import Unit
     from bistand.cases.services import Member, get_or_create_person, open_case, submit_application
-    from bistand.kommunicering import services
     from bistand.robot.pipeline import process
     from bistand.rules.period import Month
     from bistand.staff.models import Role
@@ -46,18 +46,31 @@ def _capped_application(couple):
     caseworker = make_staff(
         "anna.k", Role.CASEWORKER, [north], first_name="Anna", last_name="Handläggare"
     )
-    sent = services.send(
-        application,
-        user=caseworker,
-        keys=["cap-rent"],
-        text="Hyran är högre än kommunens riktlinje för er familj.",
-        deadline=services.default_deadline(),
-    )
-    return application, sent
+    return application, caseworker
 
 
 def test_the_applicant_answers_on_mina_sidor(new_page, couple, axe):
-    application, sent = _capped_application(couple)
+    from bistand.decisions.models import Decision
+    from bistand.kommunicering.models import Kommunicering
+
+    application, caseworker = _capped_application(couple)
+    staff = new_page()
+    log_in(staff, caseworker, then=f"/handlaggning/ansokan/{application.pk}/")
+    panel = staff.get_by_role("region", name="Kommunicering")
+    expect(panel).to_contain_text("Förslaget går emot den sökande i: Boendekostnad: godtas med")
+    expect(panel).to_contain_text("kommunicera innan beslut")
+    axe(staff)
+    panel.get_by_role("link", name="Skicka kommunicering").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Skicka kommunicering")
+    expect(staff.get_by_label(re.compile("^Boendekostnad: godtas med"))).to_be_checked()
+    axe(staff)
+    staff.get_by_label("Text till den sökande (frivillig)").fill(
+        "Hyran är högre än kommunens riktlinje för er familj."
+    )
+    staff.get_by_role("button", name="Skicka till den sökande").click()
+    expect(staff.get_by_text("Kommuniceringen är skickad.")).to_be_visible()
+    sent = Kommunicering.objects.get(application=application)
+
     page = new_page()
     eid_log_in(page, couple, couple.anna)
     expect(page.get_by_text("Du har fått material att yttra dig över")).to_be_visible()
@@ -83,3 +96,12 @@ def test_the_applicant_answers_on_mina_sidor(new_page, couple, axe):
     axe(page)
     sent.refresh_from_db()
     assert sent.answer == "Vi har sökt billigare bostad men inte fått någon."
+
+    # The answer has come: the caseworker decides as proposed (the rent capped).
+    staff.goto("/handlaggning/kommunicering/")
+    expect(staff.get_by_text("Besvarad: kan beslutas")).to_be_visible()
+    axe(staff)
+    staff.goto(f"/handlaggning/ansokan/{application.pk}/")
+    staff.get_by_role("button", name="Godkänn förslaget och besluta").click()
+    expect(staff.locator("main .notice").first).to_contain_text("Beslutet är fattat")
+    assert Decision.objects.filter(application=application).exists()
