@@ -7,6 +7,9 @@ and each writes that event, so caseworkers' and the robot's decisions are both s
 * → ``awaiting_cosignature``: the partner who must sign (``cosign_needed``);
 * → ``completion_requested``: the application's adults (``completion_requested``);
 * → ``decided``: the application's adults (``decision_made``).
+
+And ``eservice.cosign_reminder`` (the worker's reminder to a partner who has not signed):
+the partner again (``cosign_needed``).
 """
 
 from __future__ import annotations
@@ -40,21 +43,35 @@ def adults_of(application: Application) -> list[Person]:
     return list({p.pk: p for p in persons}.values())
 
 
+def _application(event) -> Application | None:
+    try:
+        application_id = int(event.subject.split(":", 1)[1])
+    except (IndexError, ValueError):
+        return None
+    return Application.objects.select_related("case").filter(pk=application_id).first()
+
+
+def _tell_partner(application: Application) -> None:
+    cosignature = getattr(application, "cosignature", None)
+    if cosignature is not None and cosignature.signed_at is None:
+        notify(cosignature.partner, "cosign_needed", case_id=application.case_id)
+
+
+def on_cosign_reminder(event) -> None:
+    application = _application(event)
+    if application is not None:
+        _tell_partner(application)
+
+
 def on_transition(event) -> None:
     to_state = (event.data or {}).get("to")
     if to_state != "awaiting_cosignature" and to_state not in TO_STATE_KIND:
         return
-    try:
-        application_id = int(event.subject.split(":", 1)[1])
-    except (IndexError, ValueError):
-        return
-    application = Application.objects.select_related("case").filter(pk=application_id).first()
+    application = _application(event)
     if application is None:
         return
     if to_state == "awaiting_cosignature":
-        cosignature = getattr(application, "cosignature", None)
-        if cosignature is not None:
-            notify(cosignature.partner, "cosign_needed", case_id=application.case_id)
+        _tell_partner(application)
         return
     for person in adults_of(application):
         notify(person, TO_STATE_KIND[to_state], case_id=application.case_id)
@@ -64,3 +81,4 @@ def connect() -> None:
     from bistand.audit.services import on_commit_of
 
     on_commit_of("application.transition", on_transition)
+    on_commit_of("eservice.cosign_reminder", on_cosign_reminder)

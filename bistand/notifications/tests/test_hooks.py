@@ -110,3 +110,25 @@ def test_caseworkers_decision(consenting, django_capture_on_commit_callbacks):
     application.refresh_from_db()
     assert application.state == State.DECIDED
     assert kinds(APPLICANT) == ["decision_made"] and kinds(PARTNER) == ["decision_made"]
+
+
+def test_the_reminder_to_sign_notifies_the_partner_again(
+    consenting, django_capture_on_commit_callbacks
+):
+    from bistand.eservice.services import remind_and_expire
+
+    partner = Person.objects.get(personnummer=PARTNER.replace("-", ""))
+    application = Application.objects.create(case=consenting, month="2025-05", kind="repeat")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        transition(
+            application, State.AWAITING_COSIGNATURE, actor=Actor.system("test"), reason="signerad"
+        )
+        Cosignature.objects.create(
+            application=application,
+            partner=partner,
+            requested_at=timezone.now() - timedelta(days=5),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_and_expire()["reminded"] == 1
+    assert kinds(PARTNER) == ["cosign_needed", "cosign_needed"]
