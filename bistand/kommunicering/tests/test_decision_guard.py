@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bistand.cases.models import State
 from bistand.decisions import review
@@ -233,3 +235,15 @@ def test_the_answer_is_taken_once_and_not_after_the_decision(world, capped):
     sent.refresh_from_db()
     assert sent.answer == "Första svaret."
     assert applicant.personnummer == APPLICANT
+
+
+@given(st.dates(min_value=date(2013, 1, 1), max_value=date(2040, 12, 31)))
+def test_the_default_deadline_is_a_working_day_a_week_or_a_holiday_stretch_later(sent_on):
+    deadline = services.default_deadline(sent_on)
+    assert is_working_day(deadline)
+    assert deadline >= sent_on + timedelta(days=7)
+    # Only the days the law moves it over: no working day between day 7 and the deadline.
+    day = sent_on + timedelta(days=7)
+    while day < deadline:
+        assert not is_working_day(day)
+        day += timedelta(days=1)
