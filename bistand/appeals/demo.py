@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from bistand.cases.models import State
 from bistand.decisions.models import Decision
 from bistand.staff.models import Role
@@ -59,7 +61,9 @@ def seed(stdout=None) -> int:
                 decision.application,
                 user=caseworker,
                 text="Beslutet är fel: elkostnaden saknas i beräkningen.",
-                arrived_on=today - timedelta(days=2),
+                # Two days ago, or on the decision's day if it was decided since then (a
+                # fresh demo database's decisions are made today).
+                arrived_on=max(today - timedelta(days=2), timezone.localdate(decision.decided_at)),
             )
             services.examine(appeal, user=caseworker)
         made += 1

@@ -258,6 +258,8 @@ class SupplementaryPayment(models.Model):
         max_length=10, choices=SupplementaryStatus.choices, default=SupplementaryStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField("utbetald", null=True, blank=True)
+    paid_recorded_by = models.CharField(max_length=120, blank=True)
 
     class Meta:
         verbose_name = "tilläggsutbetalning"

@@ -24,6 +24,7 @@ from bistand.decisions.models import Decision, Outcome
 from bistand.rules import deadlines
 from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
+from bistand.staff.models import Role
 
 from .models import (
     Appeal,
@@ -36,6 +37,7 @@ from .models import (
     Reconsideration,
     ReconsiderationKind,
     SupplementaryPayment,
+    SupplementaryStatus,
     Timeliness,
 )
 
@@ -588,6 +590,46 @@ def reconsider(
         )
         _tell_household(appeal)
     return reconsideration
+
+
+#: Who records that ekonomi paid a supplementary payment: those who handle the payment files
+#: (bistand/workspace/views/payments.py PAYMENT_FILE_ROLES).
+PAYERS = (Role.TEAM_LEAD, Role.ADMINISTRATOR)
+
+
+def pending_supplementary_payments(user) -> QuerySet[SupplementaryPayment]:
+    from bistand.staff import access
+
+    return (
+        SupplementaryPayment.objects.filter(
+            status=SupplementaryStatus.PENDING,
+            decision__application__in=access.applications_visible_to(user),
+        )
+        .select_related("decision__application__case", "reconsideration")
+        .order_by("due_date", "pk")
+    )
+
+
+def mark_supplementary_paid(payment: SupplementaryPayment, *, user) -> bool:
+    """Ekonomi has paid the difference (it is not in the pain.001 file yet: docs/appeals.md).
+    Once: a second call changes nothing and returns False."""
+    with transaction.atomic():
+        updated = SupplementaryPayment.objects.filter(
+            pk=payment.pk, status=SupplementaryStatus.PENDING
+        ).update(
+            status=SupplementaryStatus.PAID,
+            paid_at=timezone.now(),
+            paid_recorded_by=Actor.user(user),
+        )
+        if updated:
+            record(
+                "appeals.supplementary_paid",
+                actor=Actor.user(user),
+                case_id=payment.decision.application.case_id,
+                subject=f"application:{payment.decision.application_id}",
+                data={"supplementary_payment": payment.pk, "amount_ore": payment.amount_ore},
+            )
+    return bool(updated)
 
 
 def _payee(decision: Decision) -> Person:

@@ -209,3 +209,25 @@ def test_partner_follows_the_appeal(client, eid_login, decided, world):
         reverse("appeals:minasidor-letter", args=[decided.application_id, appeal.pk, r.pk])
     )
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+
+
+def test_supplementary_payment_listed_and_marked_paid_once_by_a_team_lead(client, decided, world):
+    from bistand.appeals.models import SupplementaryPayment
+
+    appeal = services.examine(_paper(decided, world), user=world.users["anna"])
+    services.reconsider(
+        appeal, user=world.users["anna"], new_amount_ore=decided.amount_ore + 5000, reasons="x"
+    )
+    payment = SupplementaryPayment.objects.get()
+    url = reverse("appeals:supplementary-paid", args=[payment.pk])
+    client.force_login(world.users["anna"])  # a caseworker sees it but does not pay
+    assert "50 kr" in client.get(reverse("appeals:queue")).content.decode().replace("\xa0", " ")
+    assert client.post(url).status_code == 403
+    client.force_login(world.users["syd"])  # a caseworker of another unit: refused too
+    assert client.post(url).status_code == 403
+    client.force_login(world.users["lead"])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 404  # no longer pending: nothing twice
+    payment.refresh_from_db()
+    assert payment.status == "paid" and payment.paid_at is not None
+    assert AuditEvent.objects.filter(action="appeals.supplementary_paid").count() == 1
