@@ -132,3 +132,16 @@ def test_mobile_numbers(given, expected):
 def test_not_a_mobile_number(given):
     with pytest.raises(ValueError, match="mobilnummer"):
         services.normalise_mobile(given)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection as it ends
+def test_the_worker_sends_queued_notices(anna, smtp_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.save_preference(anna, email="anna@example.org", mobile="")
+    services.notify(anna, "decision_made")  # queued as it commits (autocommit)
+    call_command("worker", "--until-idle", stdout=StringIO())
+    assert Notice.objects.get().status == Status.SENT
+    assert [m["to"] for m in smtp_server.messages] == [["anna@example.org"]]
