@@ -132,3 +132,20 @@ def test_the_reminder_to_sign_notifies_the_partner_again(
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_and_expire()["reminded"] == 1
     assert kinds(PARTNER) == ["cosign_needed", "cosign_needed"]
+
+
+def test_a_failing_notification_never_blocks_the_case(
+    consenting, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bistand.notifications import hooks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the notifications are down")
+
+    monkeypatch.setattr(hooks, "notify", broken)
+    application = apply_for_april(consenting)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pipeline.process(application.pk) == "decided"
+    application.refresh_from_db()
+    assert application.state == State.DECIDED
+    assert not Notice.objects.exists()
