@@ -119,4 +119,9 @@ def check_aktivitetskrav(data: CheckInput) -> list[dict]:
     return flags
 
 
-CONTRIBUTION = Contribution(name=NAME, check=check_aktivitetskrav, load=load, codes=CODES)
+#: A läkarintyg flag tells that the person named illness: health data, never in a log line.
+PRIVATE = frozenset({"LAKARINTYG_MISSING", "LAKARINTYG_EXPIRED"})
+
+CONTRIBUTION = Contribution(
+    name=NAME, check=check_aktivitetskrav, load=load, codes=CODES, private_codes=PRIVATE
+)

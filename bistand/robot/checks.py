@@ -659,6 +659,8 @@ class Contribution:
     check: Callable[[CheckInput], list[dict]]
     load: Callable[[list[Any]], dict[int, Any]] | None = None
     codes: dict[str, str] = field(default_factory=dict)
+    #: Codes that reveal special-category data (health): never written to a log line.
+    private_codes: frozenset[str] = frozenset()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -679,6 +681,15 @@ def all_flag_codes() -> dict[str, str]:
     for contribution in _contributions.values():
         codes |= contribution.codes
     return codes
+
+
+def loggable_code(code: str) -> str:
+    """The flag code as a log line may show it: a contributed private code (health data, e.g.
+    a missing läkarintyg) becomes SPECIAL_CATEGORY."""
+    for contribution in _contributions.values():
+        if code in contribution.private_codes:
+            return "SPECIAL_CATEGORY"
+    return code
 
 
 def run_checks(data: CheckInput) -> list[dict]:

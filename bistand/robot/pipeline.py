@@ -53,7 +53,7 @@ from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
 
 from . import handover
-from .checks import CheckInput, Person, contributions, run_checks
+from .checks import CheckInput, Person, contributions, loggable_code, run_checks
 from .models import RegisterFetch
 
 log = logging.getLogger(__name__)
@@ -698,7 +698,7 @@ def write(plans: list[Plan]) -> dict[int, str]:
             plan.application.pk,
             outcome,
             plan.routing.outcome,
-            ",".join(sorted({f["code"] for f in plan.flags})) or "-",
+            ",".join(sorted({loggable_code(f["code"]) for f in plan.flags})) or "-",
         )
     return outcomes
 

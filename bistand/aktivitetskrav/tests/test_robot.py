@@ -126,10 +126,13 @@ def _sick(data=None):
     return data
 
 
-def test_illness_as_the_obstacle_without_a_certificate_is_flagged(world):
+def test_illness_as_the_obstacle_without_a_certificate_is_flagged(world, caplog):
+    caplog.set_level("INFO")
     found = flags(run(world, _sick()), "LAKARINTYG_MISSING")
     assert len(found) == 1 and "inget läkarintyg" in found[0]["message"]
     assert "SOU 2025:15" in found[0]["evidence"]["legal_source"]
+    # health data: the robot's log line names no läkarintyg flag
+    assert "LAKARINTYG" not in caplog.text and "SPECIAL_CATEGORY" in caplog.text
 
 
 def test_an_expired_certificate_is_flagged_and_a_valid_one_is_not(world):
