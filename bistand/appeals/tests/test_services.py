@@ -335,3 +335,41 @@ def test_the_household_is_told_when_the_appeal_moves(decided, world, monkeypatch
     services.forward(appeal, user=world.users["anna"])  # forwarded: a second
     notices = Notice.objects.filter(person=person, kind="appeal_update")
     assert notices.count() == 2
+
+
+def test_bundle_with_an_image_and_a_pdf_attachment(decided, world, monkeypatch):
+    """A PNG is drawn into the appeal's page, a PDF appended after it, a broken PDF replaced by
+    a page that says so: the forwarding is never stopped by a file."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from bistand.appeals.tests.pdftext import text_of
+    from bistand.letters.pdf import write_pdf
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(png, format="PNG")
+    attached_pdf = write_pdf(
+        '<html lang="sv"><head><title>Hyresavi</title></head><body><p>Hyresavi december</p>'
+        "</body></html>"
+    )
+    uploads = []
+    for name, data, kind in (
+        ("foto.png", png.getvalue(), "image/png"),
+        ("hyresavi.pdf", attached_pdf, "application/pdf"),
+        ("trasig.pdf", b"%PDF-1.4 inte en riktig pdf", "application/pdf"),
+    ):
+        upload = SimpleUploadedFile(name, data, content_type=kind)
+        upload.detected_type = kind
+        uploads.append(upload)
+    person = Person.objects.get(personnummer=APPLICANT)
+    _read_on(decided, date(2025, 12, 2))
+    _today(monkeypatch, date(2025, 12, 10))
+    appeal = services.submit_appeal(decided.application, person, "Se bilagorna.", uploads)
+    appeal = services.examine(appeal, user=world.users["anna"])
+    appeal = services.forward(appeal, user=world.users["anna"])
+    text = text_of(bytes(appeal.bundle_pdf))
+    assert "foto.png (bild, nedan)" in text
+    assert "Hyresavi december" in text
+    assert "Filen trasig.pdf" in text and "kunde inte läsas som PDF" in text
