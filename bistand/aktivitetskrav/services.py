@@ -435,6 +435,15 @@ def _text(value: str, what: str, *, max_length: int = 500) -> str:
     return value
 
 
+def _tell(person: Person, case_id: int) -> None:
+    """Tell the person there is something on Mina sidor (bistand/notifications: only "Du har ett
+    nytt meddelande i Bistånd" and a link, never what it is about). Sending is a background task;
+    nothing here can block the recording."""
+    from bistand.notifications.services import notify
+
+    notify(person, "activity_attention", case_id=case_id)
+
+
 def adults_of(case: Case, month: str) -> list[Person]:
     """The case's sökande and medsökande whose membership touches the month."""
     first, last = _month_bounds(month)
@@ -553,6 +562,7 @@ def add_activity(
             subject=f"activity:{activity.pk}",
             data={"plan": plan.pk, "kind": kind, "hours_per_week": int(hours_per_week)},
         )
+        _tell(plan.person, plan.case_id)
     return activity
 
 
@@ -655,6 +665,8 @@ def assess_absence(row: Attendance, *, assessment: str, actor: str) -> Attendanc
             subject=f"attendance:{row.pk}",
             data={"assessment": assessment},
         )
+        if assessment == ReasonAssessment.NOT_ACCEPTED:
+            _tell(row.person, row.case_id)
     return row
 
 
@@ -723,6 +735,8 @@ def assess_certificate(
             subject=f"certificate:{certificate.pk}",
             data={"status": status},
         )
+        if status == CertificateStatus.REJECTED:
+            _tell(certificate.person, certificate.case_id)
     return certificate
 
 

@@ -307,3 +307,36 @@ def test_declared_is_not_changed_by_the_check(world):
     application = run(world, data)
     assert application.declared["planning"]["situation"][0]["personnummer"] == APPLICANT
     assert PARTNER in [m["personnummer"] for m in application.declared["members"]]
+
+
+def test_the_person_is_told_without_any_detail(world):
+    """A new activity, an absence not accepted and a läkarintyg not accepted each give a notice
+    "activity_attention" (its text is only "Du har ett nytt meddelande i Bistånd")."""
+    from bistand.aktivitetskrav.models import MedicalCertificate
+    from bistand.notifications.models import ContactPreference, Notice
+
+    ContactPreference.objects.create(person=world.applicant, email="sara@example.invalid")
+    give_plan(world, world.applicant)
+    row = services.record_attendance(
+        world.case,
+        world.applicant,
+        day=date(2026, 12, 2),
+        present=False,
+        source=AttendanceSource.PROVIDER,
+        actor=TEST,
+        reason_kind="illness",
+    )
+    services.assess_absence(row, assessment="not_accepted", actor=TEST)
+    certificate = MedicalCertificate.objects.create(
+        person=world.applicant,
+        case=world.case,
+        valid_from=date(2026, 12, 1),
+        valid_until=date(2026, 12, 31),
+        submitted_by=TEST,
+    )
+    services.assess_certificate(
+        certificate, status="rejected", accepted_until=None, note="Oläsligt", actor=TEST
+    )
+    notices = Notice.objects.filter(person=world.applicant)
+    assert [n.kind for n in notices] == ["activity_attention"] * 3
+    assert not Notice.objects.filter(person=world.partner).exists()
