@@ -38,7 +38,12 @@ def _errors(*forms_) -> list[tuple[str, str]]:
     found = []
     for form in forms_:
         for name, field_errors in form.errors.items():
-            anchor = "main" if name == "__all__" else form[name].auto_id
+            if name == "__all__":
+                anchor = "main"
+            elif isinstance(form.fields[name].widget, forms.RadioSelect):
+                anchor = f"{form[name].auto_id}_0"  # the first radio button
+            else:
+                anchor = form[name].auto_id
             found += [(anchor, m) for m in field_errors]
     return found
 
@@ -139,6 +144,8 @@ def send(request, pk: int):
 @require_POST
 @staff_view
 def waive(request, pk: int):
+    """Record the reason to decide without (waiting for) kommunicering; bad input is shown on
+    a page of its own with what was written kept (HTTP 400)."""
     application = for_action(request, pk)
     form = WaiverForm(request.POST)
     if form.is_valid():
@@ -150,13 +157,21 @@ def waive(request, pk: int):
                 text=form.cleaned_data["text"],
             )
         except services.KommuniceringError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Skälet att besluta utan kommunicering är registrerat.")
-    else:
-        for _, message in _errors(form):
-            messages.error(request, message)
-    return redirect(reverse("workspace:application", args=[pk]) + "#kommunicering")
+            return redirect(reverse("workspace:application", args=[pk]) + "#kommunicering")
+    return render(
+        request,
+        "kommunicering/waive.html",
+        {
+            "application": application,
+            "month": month_sv(application.month),
+            "waiver_form": form,
+            "errors": _errors(form),
+        },
+        status=400,
+    )
 
 
 @require_GET

@@ -97,6 +97,20 @@ def test_bad_input_gets_a_swedish_message_and_nothing_is_sent(client, world, cap
     assert not Kommunicering.objects.exists()
 
 
+def test_a_waiver_without_ground_or_reason_is_refused_and_the_text_kept(client, world, capped):
+    client.force_login(world.users["anna"])
+    url = f"/handlaggning/ansokan/{capped.pk}/kommunicering/avsta/"
+    response = client.post(url, {"text": "Elen stängs av i morgon."})
+    assert response.status_code == 400
+    page = html(response)
+    assert 'href="#id_ground_0">Välj skälet att besluta utan kommunicering.' in page
+    assert "Elen stängs av i morgon.</textarea>" in page
+    response = client.post(url, {"ground": "urgent", "text": " "})
+    assert response.status_code == 400
+    assert "Skriv varför beslutet inte kan vänta på kommunicering." in html(response)
+    assert not Waiver.objects.exists()
+
+
 def test_read_only_staff_cannot_send_another_unit_does_not_see(client, world, capped):
     for user, expected in (("auditor", 403), ("syd", 404), ("norole", 403)):
         client.force_login(world.users[user])
