@@ -185,6 +185,7 @@ class AppealAttachment(models.Model):
 class ReconsiderationKind(models.TextChoices):
     OMPROVNING = "omprovning", "omprövning efter överklagande"
     AFTER_REMAND = "after_remand", "nytt beslut efter återförvisning"
+    COURT_JUDGMENT = "court_judgment", "verkställighet av förvaltningsrättens dom"
 
 
 class Reconsideration(models.Model):

@@ -38,6 +38,8 @@ def _appeal_rows(application, *, staff: bool):
                 "may_record_court": appeal.status == AppealStatus.FORWARDED,
                 "awaiting_remand": appeal.court_outcome == CourtOutcome.REMANDED
                 and appeal.remand_resolved_on is None,
+                "may_execute_judgment": appeal.court_outcome == CourtOutcome.CHANGED
+                and not any(r.kind == ReconsiderationKind.COURT_JUDGMENT for r in reconsiderations),
                 "forward_days_left": (appeal.forward_due_on - timezone.localdate()).days
                 if appeal.forward_due_on and not appeal.forwarded_on
                 else None,

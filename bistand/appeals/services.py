@@ -422,6 +422,10 @@ def examine(appeal: Appeal, *, user) -> Appeal:
         appeal = _locked(appeal)
         if appeal.status not in OPEN_FOR_EXAMINATION:
             raise AppealError("Överklagandet är redan avgjort hos nämnden.")
+        if appeal.reconsiderations.exists():
+            raise AppealError(
+                "Beslutet har redan omprövats efter rättidsprövningen; den prövas inte om."
+            )
         found = timeliness(appeal)
         appeal.timeliness = found.result
         appeal.delivered_on_used = found.delivered_on
@@ -504,8 +508,9 @@ def reconsider(
     fully_as_requested: bool = False,
     kind: str = ReconsiderationKind.OMPROVNING,
 ) -> Reconsideration:
-    """Omprövning (FL 38–39 §§) or the new decision after a remand: a new decision with its own
-    letter, and one supplementary payment order for the difference. A lower amount is refused
+    """Omprövning (FL 38–39 §§), the new decision after a remand, or the court's changed
+    decision carried out: a new decision with its own letter, and one supplementary payment
+    order for the difference. A lower amount is refused
     (FL 38 § second paragraph: not to the applicant's disadvantage)."""
     from bistand.payments.services import next_bank_day
 
@@ -524,6 +529,11 @@ def reconsider(
                 raise AppealError(
                     "Omprövning görs efter rättidsprövningen och innan överklagandet lämnas "
                     "över till förvaltningsrätten."
+                )
+        elif kind == ReconsiderationKind.COURT_JUDGMENT:
+            if appeal.court_outcome != CourtOutcome.CHANGED:
+                raise AppealError(
+                    "Bara en dom där förvaltningsrätten ändrat beslutet verkställs här."
                 )
         elif not (appeal.court_outcome == CourtOutcome.REMANDED and not appeal.remand_resolved_on):
             raise AppealError("Ärendet väntar inte på ett nytt beslut efter återförvisning.")

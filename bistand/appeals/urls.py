@@ -24,6 +24,7 @@ urlpatterns = [
     path(ONE + "avvisa/", views.dismiss, name="dismiss"),
     path(ONE + "omprova/", views.reconsider, name="reconsider"),
     path(ONE + "nytt-beslut/", views.after_remand, name="after-remand"),
+    path(ONE + "verkstall-dom/", views.court_judgment, name="court-judgment"),
     path(ONE + "overlamna/", views.forward, name="forward"),
     path(ONE + "domstol/", views.court, name="court"),
     path(ONE + "avvisning.pdf", views.dismissal_letter, name="dismissal-letter"),

@@ -198,6 +198,12 @@ def after_remand(request, pk: int, appeal_pk: int):
 
 @require_POST
 @staff_view
+def court_judgment(request, pk: int, appeal_pk: int):
+    return reconsider(request, pk, appeal_pk, kind=ReconsiderationKind.COURT_JUDGMENT)
+
+
+@require_POST
+@staff_view
 def forward(request, pk: int, appeal_pk: int):
     application = for_action(request, pk)
     appeal = _appeal(application, appeal_pk)

@@ -373,3 +373,50 @@ def test_bundle_with_an_image_and_a_pdf_attachment(decided, world, monkeypatch):
     assert "foto.png (bild, nedan)" in text
     assert "Hyresavi december" in text
     assert "Filen trasig.pdf" in text and "kunde inte läsas som PDF" in text
+
+
+def test_a_changed_judgment_is_carried_out_and_the_difference_paid_once(
+    decided, world, monkeypatch
+):
+    from bistand.appeals.tests.pdftext import text_of
+
+    anna = world.users["anna"]
+    appeal = services.forward(_timely(decided, world, monkeypatch), user=anna)
+    with pytest.raises(services.AppealError):  # not before the court has changed it
+        services.reconsider(
+            appeal,
+            user=anna,
+            new_amount_ore=decided.amount_ore + 100,
+            reasons="Dom",
+            kind=ReconsiderationKind.COURT_JUDGMENT,
+        )
+    appeal = services.record_court_outcome(
+        appeal, user=anna, outcome=CourtOutcome.CHANGED, decided_on=date(2025, 12, 10)
+    )
+    r = services.reconsider(
+        appeal,
+        user=anna,
+        new_amount_ore=decided.amount_ore + 70000,
+        reasons="Enligt förvaltningsrättens dom.",
+        kind=ReconsiderationKind.COURT_JUDGMENT,
+    )
+    assert r.payment.amount_ore == 70000
+    assert "Verkställighet av förvaltningsrättens dom" in text_of(bytes(r.letter_pdf))
+    with pytest.raises(services.AppealError):
+        services.reconsider(
+            appeal,
+            user=anna,
+            new_amount_ore=decided.amount_ore + 70000,
+            reasons="igen",
+            kind=ReconsiderationKind.COURT_JUDGMENT,
+        )
+    assert SupplementaryPayment.objects.filter(decision=decided).count() == 1
+
+
+def test_no_new_rattidsprovning_after_an_omprovning(decided, world, monkeypatch):
+    appeal = _timely(decided, world, monkeypatch)
+    services.reconsider(
+        appeal, user=world.users["anna"], new_amount_ore=decided.amount_ore + 1, reasons="x"
+    )
+    with pytest.raises(services.AppealError, match="omprövats"):
+        services.examine(appeal, user=world.users["anna"])
