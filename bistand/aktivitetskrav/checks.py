@@ -25,6 +25,18 @@ CODES = {
 }
 
 
+#: Short names for the queues' flag filter and the case view (added to
+#: bistand.workspace.queues.FLAG_LABELS from AktivitetskravConfig.ready).
+LABELS = {
+    "AKTIVITETSKRAV_NO_PLAN": "Aktivitetskrav utan plan",
+    "AKTIVITETSKRAV_ABSENCE": "Frånvaro utan godtaget skäl",
+    "AF_TOO_LITTLE_OCCUPATION": "För låg sysselsättning enligt AF",
+    "LAKARINTYG_MISSING": "Läkarintyg saknas",
+    "LAKARINTYG_EXPIRED": "Läkarintyget har gått ut",
+    "AKTIVITETSKRAV_UNKNOWN": "Aktivitetskravet kunde inte kontrolleras",
+}
+
+
 def load(applications: list) -> dict[int, Any]:
     from .services import robot_facts
 

@@ -338,3 +338,11 @@ def test_api_same_permissions(client, world, application):
     )
     assert created.status_code == 201
     assert client.get(exemptions).json()[0]["ground"] == "pension_age"
+
+
+def test_the_flag_has_a_name_in_the_queues_filter_and_on_the_case(client, world, application):
+    client.force_login(world.users["anna"])
+    text = client.get(reverse("workspace:application", args=[application.pk])).content.decode()
+    assert "Aktivitetskrav utan plan" in text
+    queues = client.get(reverse("workspace:queues")).content.decode()
+    assert "Aktivitetskrav utan plan" in queues
