@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
+
 from bistand.cases.models import Application, State, Unit
 from bistand.rules.period import Month
 
@@ -124,9 +126,15 @@ def month_figures(
             row.absence_days += 1
             reasons[unit_id][AbsenceReason(kind).label if kind else "ej angivet"] += 1
             row.absences_not_accepted += assessment == ReasonAssessment.NOT_ACCEPTED
-    for unit_id, outcome in in_scope(Reduction.objects.filter(month=month)).values_list(
-        "case__unit_id", "outcome"
+    decided = Q(decision__isnull=False) | Q(
+        application__decision__outcome__in=("partial", "refusal")
+    )
+    for unit_id, outcome, later in (
+        in_scope(Reduction.objects.filter(month=month))
+        .filter(decided)
+        .values_list("case__unit_id", "outcome", "application__decision__outcome")
     ):
+        outcome = later or outcome  # a four-eyes decision: as the second approval made it
         row = rows.get(unit_id)
         if row is not None:
             if outcome == "refusal":

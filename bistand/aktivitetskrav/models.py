@@ -238,8 +238,13 @@ class Reduction(models.Model):
     """A caseworker's decision to reduce or refuse försörjningsstöd because activities were
     refused without an acceptable reason (for the figures to IVO and the nämnd)."""
 
+    # Empty while a first approval under the four-eyes rule waits for the second: the decision
+    # is then the application's (``application.decision``) once made.
     decision = models.OneToOneField(
-        "decisions.Decision", on_delete=models.PROTECT, related_name="+"
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    application = models.ForeignKey(
+        "cases.Application", on_delete=models.PROTECT, null=True, related_name="+"
     )
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     month = models.CharField("månad", max_length=7)
@@ -248,6 +253,11 @@ class Reduction(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], name="akt_one_reduction_per_application"
+            )
+        ]
         verbose_name = "nedsättning eller avslag enligt aktivitetskravet"
         verbose_name_plural = "nedsättningar och avslag enligt aktivitetskravet"
 

@@ -770,13 +770,20 @@ def refuse_for_refusal(proposal, *, user, motivering_text: str, amount=None):
         decision = getattr(result, "decision", None)
         if decision is not None:
             decision.items.update(legal_basis=f"{LEGAL_BASIS_INCOME_SUPPORT}; {ground}"[:300])
-            Reduction.objects.create(
-                decision=decision,
-                case_id=proposal.application.case_id,
-                month=proposal.application.month,
-                outcome=decision.outcome,
-                decided_by=Actor.user(user),
-            )
+        # Under the four-eyes rule this was the first approval: the second caseworker's decision
+        # (the workspace's) carries the same motivering with its "Lagrum", and the figures find
+        # it through the application.
+        Reduction.objects.update_or_create(
+            application=proposal.application,
+            defaults={
+                "decision": decision,
+                "case_id": proposal.application.case_id,
+                "month": proposal.application.month,
+                "outcome": decision.outcome if decision is not None else proposal.outcome,
+                "decided_by": Actor.user(user),
+            },
+        )
+        if decision is not None:
             record(
                 "aktivitetskrav.reduction_decided",
                 actor=Actor.user(user),

@@ -340,3 +340,34 @@ def test_the_person_is_told_without_any_detail(world):
     notices = Notice.objects.filter(person=world.applicant)
     assert [n.kind for n in notices] == ["activity_attention"] * 3
     assert not Notice.objects.filter(person=world.partner).exists()
+
+
+def test_four_eyes_reduction_is_counted_when_the_second_caseworker_decides(world):
+    from bistand.aktivitetskrav.figures import month_figures
+    from bistand.decisions.review import confirm_first_approval
+    from bistand.staff.models import Role
+    from bistand.staff.testing import make_staff
+
+    DecisionPolicy.objects.filter(municipality=world.case.municipality).update(
+        four_eyes_limit_ore=5000
+    )
+    application = run(world)
+    communicate(application, world.users["anna"], world.applicant)
+    first = services.refuse_for_refusal(
+        application.proposal,
+        user=world.users["anna"],
+        motivering_text="Du har avböjt två aktiviteter utan godtagbart skäl.",
+        amount="100",
+    )
+    assert first.decision is None and first.first_approval is not None
+
+    def reductions() -> int:
+        rows = month_figures(world.case.municipality_id, MONTH, None)
+        return rows[-1].reductions
+
+    assert reductions() == 0  # not decided yet
+    bo = make_staff("bo", Role.CASEWORKER, [world.north])
+    second = confirm_first_approval(first.first_approval, user=bo)
+    assert second.decision.outcome == "partial" and second.decision.decided_by == bo
+    assert "Lagrum: Aktivitetskrav" in second.decision.items.get().reasons
+    assert reductions() == 1
