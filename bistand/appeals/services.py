@@ -765,8 +765,9 @@ def _rows(appeals, due) -> list[QueueRow]:
 
 
 def queues(user) -> dict[str, list[QueueRow]]:
-    """The three clocks: to examine (arrived, days since), to forward (days left), remanded
-    awaiting a new decision (days left); and late appeals awaiting the dismissal decision."""
+    """The clocks: to examine and to forward (days left of the forwarding clock), remanded
+    awaiting a new decision (days left); and the lists without a clock: late appeals awaiting
+    the dismissal decision, judgments that changed the decision awaiting execution."""
     seen = visible_appeals(user)
     examine_rows = _rows(
         seen.filter(status=AppealStatus.RECEIVED).order_by("arrived_on", "pk"),
@@ -792,11 +793,18 @@ def queues(user) -> dict[str, list[QueueRow]]:
         ),
         lambda a: a.remand_due_on,
     )
+    judgment_rows = _rows(
+        seen.filter(court_outcome=CourtOutcome.CHANGED)
+        .exclude(reconsiderations__kind=ReconsiderationKind.COURT_JUDGMENT)
+        .order_by("court_decided_on", "pk"),
+        lambda a: None,
+    )
     return {
         "examine": examine_rows,
         "forward": forward_rows,
         "late": late_rows,
         "remanded": remand_rows,
+        "judgments": judgment_rows,
     }
 
 

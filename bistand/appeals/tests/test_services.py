@@ -393,6 +393,7 @@ def test_a_changed_judgment_is_carried_out_and_the_difference_paid_once(
     appeal = services.record_court_outcome(
         appeal, user=anna, outcome=CourtOutcome.CHANGED, decided_on=date(2025, 12, 10)
     )
+    assert [row.appeal.pk for row in services.queues(anna)["judgments"]] == [appeal.pk]
     r = services.reconsider(
         appeal,
         user=anna,
@@ -411,6 +412,7 @@ def test_a_changed_judgment_is_carried_out_and_the_difference_paid_once(
             kind=ReconsiderationKind.COURT_JUDGMENT,
         )
     assert SupplementaryPayment.objects.filter(decision=decided).count() == 1
+    assert services.queues(anna)["judgments"] == []
 
 
 def test_no_new_rattidsprovning_after_an_omprovning(decided, world, monkeypatch):
