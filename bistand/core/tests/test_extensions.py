@@ -23,7 +23,9 @@ def test_panels_render_in_order_with_their_context_and_skip_none(registry, tmp_p
     (tmp_path / "a.html").write_text("<p>A {{ text }} {{ obj }}</p>")
     (tmp_path / "b.html").write_text("<p>B {{ text }}</p>")
     (tmp_path / "c.html").write_text("<p>C never</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned, not changed in place: the setting_changed signal resets the template engines.
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     registry.register(registry.CASE, "b.html", lambda r, o: {"text": "<b>"}, order=20)
     registry.register(registry.CASE, "a.html", lambda r, o: {"text": "först"}, order=10)
     registry.register(registry.CASE, "c.html", lambda r, o: None)
