@@ -42,7 +42,7 @@ def seed(stdout=None) -> int:
     today = services.today()
     made = 0
     for i, decision in enumerate(decisions):
-        decided_on = max(decision.decided_at.date(), today - timedelta(days=10))
+        decided_on = max(timezone.localdate(decision.decided_at), today - timedelta(days=10))
         if i == 0:
             Delivery.objects.get_or_create(
                 decision=decision,
