@@ -48,13 +48,20 @@ def minasidor_panel(request, application) -> dict[str, Any] | None:
     person = getattr(request, "applicant", None)
     if person is None or not services.is_adult_of(application.case, person.pk):
         return None
-    has_plan = services.Plan.objects.filter(person=person, case=application.case).exists()
+    plan = (
+        services.Plan.objects.filter(person=person, case=application.case)
+        .prefetch_related("activities")
+        .first()
+    )
+    has_plan = plan is not None
     illness = services.certificate_asked(application, person)
     if not has_plan and not illness:
         return None
     return {
         "application": application,
         "has_plan": has_plan,
+        "plan": plan,
+        "activities": list(plan.activities.all()) if plan else [],
         "illness": illness,
         "certificates": MedicalCertificate.objects.filter(person=person, case=application.case),
         "reported": Attendance.objects.filter(

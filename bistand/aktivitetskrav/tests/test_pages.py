@@ -149,10 +149,22 @@ def test_caseworker_records_absence_and_exemption(client, world, application):
 
 
 def test_applicant_reports_absence_and_it_shows_on_the_case(client, world, application):
-    services.save_plan(world.case, world.applicant, goal="Arbete", capacity="", actor=TEST)
+    plan = services.save_plan(
+        world.case, world.applicant, goal="Arbete inom handeln", capacity="", actor=TEST
+    )
+    services.add_activity(
+        plan,
+        kind="language",
+        provider="SFI Centrum",
+        hours_per_week=12,
+        start=date(2026, 12, 1),
+        end=None,
+        actor=TEST,
+    )
     log_in_applicant(client, world.applicant)
-    page = client.get(reverse("eservice:application", args=[application.pk]))
-    assert "Anmäl frånvaro" in page.content.decode()
+    page = client.get(reverse("eservice:application", args=[application.pk])).content.decode()
+    assert "Anmäl frånvaro" in page and "Arbete inom handeln" in page  # their own plan
+    assert "Språk: SFI Centrum, 12 timmar i veckan" in page
     url = reverse("aktivitetskrav:report-absence", args=[application.pk])
     bad = client.post(url, {"day": "", "reason_kind": ""})
     assert bad.status_code == 400 and "Välj varför du inte kunde delta" in bad.content.decode()
