@@ -656,6 +656,8 @@ def _payee(decision: Decision) -> Person:
 def forward(appeal: Appeal, *, user, statement: str = "") -> Appeal:
     """Överlämnande (FL 46 §): the appeal with the case's documents as one PDF to
     förvaltningsrätten."""
+    from bistand.letters.content import LetterError
+
     from . import letters
 
     with transaction.atomic():
@@ -672,7 +674,12 @@ def forward(appeal: Appeal, *, user, statement: str = "") -> Appeal:
         appeal.statement = (statement or "").strip()[:5000]
         appeal.forwarded_on, appeal.forwarded_by = today(), user
         appeal.status = AppealStatus.FORWARDED
-        pdf = letters.bundle_pdf(appeal)
+        try:
+            pdf = letters.bundle_pdf(appeal)
+        except LetterError as error:
+            raise AppealError(
+                f"Akten kan inte skapas eftersom beslutsbrevet inte kan skapas: {error}"
+            ) from None
         appeal.bundle_pdf, appeal.bundle_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
         appeal.save()
         record(

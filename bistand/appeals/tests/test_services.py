@@ -422,3 +422,18 @@ def test_no_new_rattidsprovning_after_an_omprovning(decided, world, monkeypatch)
     )
     with pytest.raises(services.AppealError, match="omprövats"):
         services.examine(appeal, user=world.users["anna"])
+
+
+def test_forwarding_without_a_decision_letter_is_a_clear_refusal(decided, world, monkeypatch):
+    from bistand.letters.content import LetterError
+
+    appeal = _timely(decided, world, monkeypatch)
+
+    def broken(decision, **kwargs):
+        raise LetterError("beslutet saknar beräkning")
+
+    monkeypatch.setattr("bistand.letters.services.archive_letter", broken)
+    with pytest.raises(services.AppealError, match="beslutsbrevet inte kan skapas"):
+        services.forward(appeal, user=world.users["anna"])
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.EXAMINED and appeal.forwarded_on is None
