@@ -31,8 +31,10 @@ from .models import (
     ActivityKind,
     Attendance,
     AttendanceSource,
+    CertificateStatus,
     Exemption,
     ExemptionGround,
+    MedicalCertificate,
     Plan,
     ReasonAssessment,
 )
@@ -109,6 +111,47 @@ class AttendanceSerializer(serializers.ModelSerializer):
             "recorded_at",
         )
         read_only_fields = ("id", "person", "month", "recorded_at")
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MedicalCertificate
+        fields = (
+            "id",
+            "person",
+            "application",
+            "attachment",
+            "valid_from",
+            "valid_until",
+            "submitted_at",
+            "status",
+            "accepted_until",
+            "note",
+            "assessed_at",
+        )
+        read_only_fields = fields
+
+
+class CertificateAssessmentSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[
+            (CertificateStatus.ACCEPTED, "godtas"),
+            (CertificateStatus.REJECTED, "godtas inte"),
+        ]
+    )
+    accepted_until = serializers.DateField(
+        required=False, allow_null=True, help_text="Krävs när intyget godtas."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AbsenceAssessmentSerializer(serializers.Serializer):
+    assessment = serializers.ChoiceField(
+        choices=[
+            (ReasonAssessment.ACCEPTED, "godtaget skäl"),
+            (ReasonAssessment.NOT_ACCEPTED, "inte godtaget skäl"),
+        ]
+    )
 
 
 class PersonStatusSerializer(serializers.Serializer):
@@ -351,6 +394,70 @@ class ExemptionsView(APIView):
         return Response(ExemptionSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
+class CertificatesView(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Personens läkarintyg i ärendet",
+        description="Hälsouppgifter: bara för den som ser ärendet; läsningen loggas.",
+        responses={200: CertificateSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int, person_id: int):
+        application = _application(request, pk)
+        person = _person(application, person_id)
+        rows = MedicalCertificate.objects.filter(case=application.case, person=person)
+        return Response(CertificateSerializer(rows, many=True).data)
+
+
+class CertificateAssessmentView(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Bedöm ett läkarintyg",
+        description="Godtas (till ett datum) eller inte, med anteckning. Kräver en roll som "
+        "beslutar.",
+        request=CertificateAssessmentSerializer,
+        responses={200: CertificateSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, pk: int, certificate_id: int):
+        application = _application(request, pk, act=True)
+        found = get_object_or_404(MedicalCertificate, pk=certificate_id, case=application.case)
+        data = CertificateAssessmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            services.assess_certificate(
+                found,
+                status=v["status"],
+                accepted_until=v.get("accepted_until"),
+                note=v.get("note", ""),
+                actor=Actor.user(request.user),
+            )
+        except services.AktivitetskravError as exc:
+            raise _invalid(exc) from None
+        return Response(CertificateSerializer(found).data)
+
+
+class AbsenceAssessmentView(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Bedöm skälet till en frånvaro",
+        description="Godtaget eller inte godtaget skäl. Kräver en roll som beslutar.",
+        request=AbsenceAssessmentSerializer,
+        responses={200: AttendanceSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, pk: int, attendance_id: int):
+        application = _application(request, pk, act=True)
+        row = get_object_or_404(Attendance, pk=attendance_id, case=application.case)
+        data = AbsenceAssessmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.assess_absence(
+                row, assessment=data.validated_data["assessment"], actor=Actor.user(request.user)
+            )
+        except services.AktivitetskravError as exc:
+            raise _invalid(exc) from None
+        return Response(AttendanceSerializer(row).data)
+
+
 class FiguresView(APIView):
     @extend_schema(
         tags=[TAG],
@@ -391,5 +498,16 @@ urlpatterns = [
     path(f"{PERSON}plan/activities/", ActivitiesView.as_view(), name="aktivitetskrav-activities"),
     path(f"{PERSON}attendance/", AttendanceView.as_view(), name="aktivitetskrav-attendance"),
     path(f"{PERSON}exemptions/", ExemptionsView.as_view(), name="aktivitetskrav-exemptions"),
+    path(f"{PERSON}certificates/", CertificatesView.as_view(), name="aktivitetskrav-certificates"),
+    path(
+        "aktivitetskrav/applications/<int:pk>/certificates/<int:certificate_id>/assessment/",
+        CertificateAssessmentView.as_view(),
+        name="aktivitetskrav-certificate-assessment",
+    ),
+    path(
+        "aktivitetskrav/applications/<int:pk>/attendance/<int:attendance_id>/assessment/",
+        AbsenceAssessmentView.as_view(),
+        name="aktivitetskrav-absence-assessment",
+    ),
     path("aktivitetskrav/figures/", FiguresView.as_view(), name="aktivitetskrav-figures"),
 ]

@@ -358,3 +358,47 @@ def test_the_flag_has_a_name_in_the_queues_filter_and_on_the_case(client, world,
     assert "Aktivitetskrav utan plan" in text
     queues = client.get(reverse("workspace:queues")).content.decode()
     assert "Aktivitetskrav utan plan" in queues
+
+
+def test_api_certificates_and_assessments(client, world, application):
+    from bistand.aktivitetskrav.models import MedicalCertificate
+
+    certificate = MedicalCertificate.objects.create(
+        person=world.applicant,
+        case=world.case,
+        valid_from=date(2026, 12, 1),
+        valid_until=date(2026, 12, 31),
+        submitted_by=TEST,
+    )
+    row = services.record_attendance(
+        world.case,
+        world.applicant,
+        day=date(2026, 12, 2),
+        present=False,
+        source="provider",
+        actor=TEST,
+        reason_kind="unknown",
+    )
+    listed = reverse("api:aktivitetskrav-certificates", args=[application.pk, world.applicant.pk])
+    assess = reverse(
+        "api:aktivitetskrav-certificate-assessment", args=[application.pk, certificate.pk]
+    )
+    absence = reverse("api:aktivitetskrav-absence-assessment", args=[application.pk, row.pk])
+    client.force_login(world.users["syd"])  # another unit: health data stays hidden
+    assert client.get(listed).status_code == 404
+    assert client.post(assess, {"status": "accepted"}).status_code == 404
+    client.force_login(world.users["auditor"])  # reads, cannot assess
+    assert client.get(listed).json()[0]["status"] == "pending"
+    assert client.post(assess, {"status": "rejected"}).status_code == 403
+    assert client.post(absence, {"assessment": "accepted"}).status_code == 403
+    client.force_login(world.users["anna"])
+    missing_date = client.post(assess, {"status": "accepted"}, content_type="application/json")
+    assert missing_date.status_code == 400
+    ok = client.post(
+        assess,
+        {"status": "accepted", "accepted_until": "2027-01-15"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["accepted_until"] == "2027-01-15"
+    ok = client.post(absence, {"assessment": "not_accepted"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["assessment"] == "not_accepted"
