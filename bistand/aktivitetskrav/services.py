@@ -190,8 +190,11 @@ def af_notices(person_ids: list[int], month: str) -> dict[int, list[Any]]:
     return notices_for(person_ids, month)
 
 
-def statuses(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Status]:
-    """``Status`` per (person id, month), read in a few queries whatever the number of pairs."""
+def statuses(
+    pairs: Iterable[tuple[int, str]], notices: dict[str, dict[int, list]] | None = None
+) -> dict[tuple[int, str], Status]:
+    """``Status`` per (person id, month), read in a few queries whatever the number of pairs
+    (``notices``: Arbetsförmedlingen's notices per month, when the caller has read them)."""
     pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return {}
@@ -209,7 +212,7 @@ def statuses(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Status]:
         p.person_id: p
         for p in Plan.objects.filter(person_id__in=ids).prefetch_related("activities")
     }
-    notices = {month: af_notices(ids, month) for month in months}
+    notices = {m: (notices or {}).get(m) or af_notices(ids, m) for m in months}
     found = {}
     for person_id, month in pairs:
         values = parameters(month)
@@ -284,10 +287,11 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
         )
     }
     pairs = [(persons[n].pk, a.month) for a in applications for n in wanted[a.pk] if n in persons]
-    found_status = statuses(pairs)
     ids = list({p for p, _ in pairs})
     months = {a.month for a in applications}
     window = months | {add_months(m, -1) for m in months}
+    notices: dict[str, dict[int, list]] = {m: af_notices(ids, m) for m in window}
+    found_status = statuses(pairs, notices)
     absences: dict[tuple[int, str], list[Attendance]] = defaultdict(list)
     for row in Attendance.objects.filter(
         person_id__in=ids, month__in=window, present=False
@@ -298,7 +302,6 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
         status=CertificateStatus.REJECTED
     ):
         certificates[certificate.person_id].append(certificate)
-    notices: dict[str, dict[int, list]] = {m: af_notices(ids, m) for m in window}
     facts: dict[int, dict[str, Any]] = {}
     starting: list[tuple[Person, Status]] = []
     for application in applications:
