@@ -10,6 +10,7 @@ register a *panel* here from their ``AppConfig.ready``::
 A panel is a template and a function ``(request, obj) -> dict | None`` that returns the
 template's context, or ``None`` when the panel has nothing to show. The page's own view has
 already checked that the user may see ``obj`` (and logged the access); a panel only reads.
+A page slot without its object (``None``) renders no panels, so a panel always gets one.
 Pages render their slot with ``{% panels "<slot>" obj %}`` (bistand/core/templatetags).
 
 Slots and what ``obj`` is:

@@ -16,6 +16,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def panels(context, slot: str, obj=None):
     request = context.get("request")
+    if slot != extensions.STAFF_LINKS and obj in (None, ""):
+        # No page object (an unresolved variable renders as ""): nothing to hang a panel on, so
+        # panel functions can rely on getting one.
+        return ""
     parts = []
     for panel in extensions.panels(slot):
         data = panel.context(request, obj)

@@ -43,3 +43,10 @@ def test_registering_again_replaces_and_unknown_slots_are_refused(registry):
     ]
     with pytest.raises(ValueError, match="unknown panel slot"):
         registry.register("nowhere", "x.html", lambda r, o: {})
+
+
+def test_a_page_slot_without_its_object_renders_no_panel(registry):
+    calls = []
+    registry.register(registry.MINASIDOR_HOME, "x.html", lambda r, o: calls.append(o) or {})
+    assert _render(registry.MINASIDOR_HOME, None) == "<div></div>"
+    assert calls == []
