@@ -108,12 +108,20 @@ def check_aktivitetskrav(data: CheckInput) -> list[dict]:
             str(values.get("medical_certificate_legal_source") or "").split()
         )
         if person.certificate == "missing":
+            attached = person.certificate_attached
             flags.append(
                 flag(
                     "LAKARINTYG_MISSING",
                     f"{who} har angett sjukdom som skäl till att inte kunna arbeta, och inget "
-                    "läkarintyg finns. Be om ett läkarintyg.",
+                    "läkarintyg är registrerat. "
+                    + (
+                        "Ansökan har en bilaga av typen läkarintyg: registrera intygets "
+                        "giltighetstid och bedöm det."
+                        if attached
+                        else "Be om ett läkarintyg."
+                    ),
                     person=member.label,
+                    attachment=attached,
                     legal_source=certificate_source,
                 )
             )

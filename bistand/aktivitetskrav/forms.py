@@ -229,6 +229,33 @@ class CertificateUploadForm(forms.Form):
         return cleaned
 
 
+class RegisterCertificateForm(forms.Form):
+    """The caseworker registers a läkarintyg: from an attachment of the case, or on paper."""
+
+    attachment = forms.TypedChoiceField(
+        label="Bilaga",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Välj bilagan med intyget, eller Inkommet på papper.",
+    )
+    valid_from = _date("Intyget gäller från")
+    valid_until = _date("Intyget gäller till")
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].choices = [("", "Inkommet på papper (ingen bilaga)")] + [
+            (a.pk, f"{a.filename} ({a.uploaded_at:%Y-%m-%d})") for a in attachments
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", "Till-datumet får inte vara före från-datumet.")
+        return cleaned
+
+
 class AssessCertificateForm(forms.Form):
     status = forms.ChoiceField(
         label="Bedömning",

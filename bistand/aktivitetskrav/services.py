@@ -262,6 +262,8 @@ class PersonFacts:
     illness_stated: bool
     certificate: str  # "valid" | "missing" | "expired" | "" (not needed)
     certificate_until: str = ""
+    #: The application has an attachment of kind läkarintyg not yet registered as one.
+    certificate_attached: bool = False
 
 
 def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
@@ -298,10 +300,13 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
     ).exclude(assessment=ReasonAssessment.ACCEPTED):
         absences[(row.person_id, row.month)].append(row)
     certificates: dict[int, list[MedicalCertificate]] = defaultdict(list)
-    for certificate in MedicalCertificate.objects.filter(person_id__in=ids).exclude(
-        status=CertificateStatus.REJECTED
-    ):
-        certificates[certificate.person_id].append(certificate)
+    registered: set[int] = set()
+    for certificate in MedicalCertificate.objects.filter(person_id__in=ids):
+        if certificate.attachment_id:
+            registered.add(certificate.attachment_id)
+        if certificate.status != CertificateStatus.REJECTED:
+            certificates[certificate.person_id].append(certificate)
+    attached = _medical_attachments(applications, registered)
     facts: dict[int, dict[str, Any]] = {}
     starting: list[tuple[Person, Status]] = []
     for application in applications:
@@ -354,12 +359,28 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
                 illness_stated=illness,
                 certificate=certificate,
                 certificate_until=until,
+                certificate_attached=application.pk in attached,
             )
             if st.covered:
                 starting.append((person, st))
         facts[application.pk] = {"params": values, "persons": per_person}
     _notify_start(starting)
     return facts
+
+
+def _medical_attachments(applications: list[Application], registered: set[int]) -> set[int]:
+    """The applications (pks) with an attachment of kind läkarintyg (e-service) not yet
+    registered as a certificate: one query."""
+    from bistand.eservice.models import Attachment, AttachmentKind
+
+    saved = [a.pk for a in applications if a.pk]
+    if not saved:
+        return set()
+    return set(
+        Attachment.objects.filter(application_id__in=saved, kind=AttachmentKind.MEDICAL)
+        .exclude(pk__in=registered)
+        .values_list("application_id", flat=True)
+    )
 
 
 def _sick_codes(month: str) -> set[str]:
@@ -707,6 +728,49 @@ def submit_certificate(
             case_id=application.case_id,
             subject=f"certificate:{certificate.pk}",
             data={"application": application.pk},
+        )
+    return certificate
+
+
+def register_certificate(
+    application: Application,
+    person: Person,
+    *,
+    attachment_id: int | None,
+    valid_from: date,
+    valid_until: date,
+    actor: str,
+) -> MedicalCertificate:
+    """A läkarintyg the caseworker registers: from an attachment of the case (one the applicant
+    added while applying, kind läkarintyg) or one that came on paper (no attachment)."""
+    from bistand.eservice.models import Attachment
+
+    _require_member(application.case, person)
+    if valid_until < valid_from:
+        raise AktivitetskravError("Till-datumet får inte vara före från-datumet.")
+    attachment = None
+    if attachment_id is not None:
+        attachment = Attachment.objects.filter(
+            pk=attachment_id, application__case=application.case
+        ).first()
+        if attachment is None:
+            raise AktivitetskravError("Bilagan finns inte i ärendet.")
+    with transaction.atomic():
+        certificate = MedicalCertificate.objects.create(
+            person=person,
+            case=application.case,
+            application=attachment.application if attachment else application,
+            attachment=attachment,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            submitted_by=actor,
+        )
+        record(
+            "aktivitetskrav.certificate_registered",
+            actor=actor,
+            case_id=application.case_id,
+            subject=f"certificate:{certificate.pk}",
+            data={"application": application.pk, "attachment": attachment_id},
         )
     return certificate
 

@@ -19,6 +19,11 @@ urlpatterns = [
         name="assess-absence",
     ),
     path(f"{STAFF}lakarintyg/<int:certificate_id>/", views.certificate, name="certificate"),
+    path(
+        f"{STAFF}lakarintyg/ny/<int:person_id>/",
+        views.register_certificate,
+        name="register-certificate",
+    ),
     path(f"{STAFF}nedsattning/", views.reduction, name="reduction"),
     path("handlaggning/aktivitetskrav/ivo/", views.ivo, name="ivo"),
     path(

@@ -36,6 +36,7 @@ from .forms import (
     ExemptionForm,
     PlanForm,
     ReductionForm,
+    RegisterCertificateForm,
 )
 from .models import Attendance, MedicalCertificate, Plan
 
@@ -298,6 +299,58 @@ def certificate(request, pk: int, certificate_id: int):
             "form": form,
             "can_act": access.can_decide(request.user),
             "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def register_certificate(request, pk: int, person_id: int):
+    """Registrera läkarintyg: from the case's attachments of kind läkarintyg, or on paper; then
+    the assessment page."""
+    from bistand.eservice.models import Attachment, AttachmentKind
+
+    application, case = _case_view(
+        request, pk, action=True, view="aktivitetskrav.register_certificate"
+    )
+    person = _adult(case, person_id)
+    attachments = list(
+        Attachment.objects.filter(application__case=case, kind=AttachmentKind.MEDICAL).order_by(
+            "-uploaded_at"
+        )
+    )
+    form = RegisterCertificateForm(request.POST or None, attachments=attachments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = services.register_certificate(
+                application,
+                person,
+                attachment_id=data["attachment"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                actor=Actor.user(request.user),
+            )
+        except services.AktivitetskravError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "Läkarintyget är registrerat. Bedöm det nu.")
+            return redirect(
+                reverse("aktivitetskrav:certificate", args=[application.pk, certificate.pk])
+            )
+    errors = _errors(form)
+    return render(
+        request,
+        "aktivitetskrav/form.html",
+        {
+            "application": application,
+            "case": case,
+            "person": person,
+            "form": form,
+            "errors": errors,
+            "title": "Registrera läkarintyg",
+            "button": "Registrera läkarintyget",
         },
         status=400 if errors else 200,
     )

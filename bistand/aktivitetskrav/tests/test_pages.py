@@ -402,3 +402,50 @@ def test_api_certificates_and_assessments(client, world, application):
     assert ok.status_code == 200 and ok.json()["accepted_until"] == "2027-01-15"
     ok = client.post(absence, {"assessment": "not_accepted"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["assessment"] == "not_accepted"
+
+
+def test_an_attached_certificate_is_registered_by_the_caseworker(client, world):
+    from django.core.files.base import ContentFile
+
+    from bistand.eservice.models import Attachment
+    from bistand.robot.tests.conftest import APPLICANT, declared
+
+    data = declared()
+    data["planning"] = {
+        "situation": [{"personnummer": APPLICANT, "hinder": "sick_certified", "activity": ""}]
+    }
+    application = world.submit(data)
+    attachment = Attachment(
+        application=application,
+        uploaded_by=world.applicant,
+        kind="medical",
+        filename="intyg.pdf",
+        content_type="application/pdf",
+        size=13,
+        sha256="0" * 64,
+    )
+    attachment.file.save("intyg.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    attachment.save()
+    pipeline.process_many([application.pk])
+    application.refresh_from_db()
+    flag = next(f for f in application.proposal.flags if f["code"] == "LAKARINTYG_MISSING")
+    assert "bilaga av typen läkarintyg" in flag["message"] and flag["evidence"]["attachment"]
+
+    url = reverse("aktivitetskrav:register-certificate", args=[application.pk, world.applicant.pk])
+    client.force_login(world.users["auditor"])
+    assert client.post(url, {}).status_code == 403
+    client.force_login(world.users["anna"])
+    assert "intyg.pdf" in client.get(url).content.decode()
+    bad = client.post(
+        url, {"attachment": "999999", "valid_from": "2026-12-01", "valid_until": "2027-01-31"}
+    )
+    assert bad.status_code == 400
+    done = client.post(
+        url,
+        {"attachment": str(attachment.pk), "valid_from": "2026-12-01", "valid_until": "2027-01-31"},
+    )
+    assert done.status_code == 302
+    certificate = services.MedicalCertificate.objects.get()
+    assert certificate.attachment == attachment and certificate.status == "pending"
+    facts = services.robot_facts([application])[application.pk]["persons"][APPLICANT]
+    assert facts.certificate == "valid" and not facts.certificate_attached
