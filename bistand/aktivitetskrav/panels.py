@@ -20,6 +20,7 @@ def case_panel(request, application) -> dict[str, Any] | None:
     if not adults:
         return None
     found = services.statuses((p.pk, application.month) for p in adults)
+    values = services.parameters(application.month)
     months = [services.add_months(application.month, -1), application.month]
     people = []
     for person in adults:
@@ -38,7 +39,8 @@ def case_panel(request, application) -> dict[str, Any] | None:
         "application": application,
         "people": people,
         "can_act": access.can_decide(request.user),
-        "applies": services.parameters(application.month)["applies"],
+        "applies": values["applies"],
+        "reference": values["reference"],
     }
 
 

@@ -423,10 +423,17 @@ def ivo(request):
         error = "Ange månaden som ÅÅÅÅ-MM, t.ex. 2026-10."
         month = f"{timezone.localdate():%Y-%m}"
     rows = figures.month_figures(staff.municipality_id, month, permitted)
+    values = services.parameters(month)
     return render(
         request,
         "aktivitetskrav/ivo.html",
-        {"rows": rows, "month": month, "error": error},
+        {
+            "rows": rows,
+            "month": month,
+            "error": error,
+            "threshold": values["consecutive_months"],
+            "applies": values["applies"],
+        },
         status=400 if error else 200,
     )
 
