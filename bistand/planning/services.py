@@ -172,17 +172,11 @@ def held_since(case: Case, since: datetime) -> bool:
 
 
 def cases_of(person: Person) -> list[Case]:
-    """The cases the person may book for: where they are a confirmed sökande or medsökande, or
-    signed an application (a nyansökan's household may not be confirmed yet)."""
-    from bistand.eservice.models import Signature
-
-    found = {case.pk: case for case in membership.cases_of(person)}
-    signed = Case.objects.filter(
-        Exists(Signature.objects.filter(application__case=OuterRef("pk"), person=person))
-    )
-    for case in signed:
-        found.setdefault(case.pk, case)
-    return list(found.values())
+    """The cases the person may book for: where they are a confirmed sökande or medsökande
+    today. Not where they once signed: a partner who has left must not see, book or cancel the
+    household's meeting (its place may be a protected address). A nyansökan's applicant is a
+    confirmed member from their own signature on."""
+    return membership.cases_of(person)
 
 
 def offer_for(person: Person) -> Case | None:
