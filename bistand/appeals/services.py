@@ -24,7 +24,6 @@ from bistand.decisions.models import Decision, Outcome
 from bistand.rules import deadlines
 from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
-from bistand.staff.models import Role
 
 from .models import (
     Appeal,
@@ -512,7 +511,7 @@ def reconsider(
     decision carried out: a new decision with its own letter, and one supplementary payment
     order for the difference. A lower amount is refused
     (FL 38 § second paragraph: not to the applicant's disadvantage)."""
-    from bistand.payments.services import next_bank_day
+    from bistand.payments.services import create_supplementary_order, next_bank_day
 
     from . import letters
 
@@ -580,6 +579,8 @@ def reconsider(
                 amount_ore=difference,
                 due_date=next_bank_day(today()),
             )
+            # Paid by the day's payment file like any decision (bistand.payments).
+            create_supplementary_order(payment, actor=Actor.user(user))
         if kind == ReconsiderationKind.AFTER_REMAND:
             appeal.remand_resolved_on = today()
         elif fully_as_requested:
@@ -602,12 +603,10 @@ def reconsider(
     return reconsideration
 
 
-#: Who records that ekonomi paid a supplementary payment: those who handle the payment files
-#: (bistand/workspace/views/payments.py PAYMENT_FILE_ROLES).
-PAYERS = (Role.TEAM_LEAD, Role.ADMINISTRATOR)
-
-
 def pending_supplementary_payments(user) -> QuerySet[SupplementaryPayment]:
+    """Supplementary payments not yet paid in the cases the user sees, with their payment
+    order: they go in the day's payment file (bistand.payments), and the bank's confirmation
+    of that file marks them paid. No manual mark (docs/payments.md)."""
     from bistand.staff import access
 
     return (
@@ -615,31 +614,14 @@ def pending_supplementary_payments(user) -> QuerySet[SupplementaryPayment]:
             status=SupplementaryStatus.PENDING,
             decision__application__in=access.applications_visible_to(user),
         )
-        .select_related("decision__application__case", "reconsideration")
+        .select_related(
+            "decision__application__case",
+            "reconsideration",
+            "order__batch",
+            "payee__payout_account",
+        )
         .order_by("due_date", "pk")
     )
-
-
-def mark_supplementary_paid(payment: SupplementaryPayment, *, user) -> bool:
-    """Ekonomi has paid the difference (it is not in the pain.001 file yet: docs/appeals.md).
-    Once: a second call changes nothing and returns False."""
-    with transaction.atomic():
-        updated = SupplementaryPayment.objects.filter(
-            pk=payment.pk, status=SupplementaryStatus.PENDING
-        ).update(
-            status=SupplementaryStatus.PAID,
-            paid_at=timezone.now(),
-            paid_recorded_by=Actor.user(user),
-        )
-        if updated:
-            record(
-                "appeals.supplementary_paid",
-                actor=Actor.user(user),
-                case_id=payment.decision.application.case_id,
-                subject=f"application:{payment.decision.application_id}",
-                data={"supplementary_payment": payment.pk, "amount_ore": payment.amount_ore},
-            )
-    return bool(updated)
 
 
 def _payee(decision: Decision) -> Person:

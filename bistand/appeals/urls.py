@@ -12,11 +12,6 @@ ONE = STAFF + "<int:appeal_pk>/"
 
 urlpatterns = [
     path("handlaggning/overklaganden/", views.queue, name="queue"),
-    path(
-        "handlaggning/overklaganden/tillagg/<int:payment_pk>/utbetald/",
-        views.supplementary_paid,
-        name="supplementary-paid",
-    ),
     path(STAFF + "post/", views.record_post, name="post"),
     path(STAFF + "brevlada/", views.send_mailbox, name="mailbox"),
     path(STAFF + "registrera/", views.register_paper, name="register"),

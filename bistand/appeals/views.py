@@ -5,7 +5,6 @@ view's panel. Every view: staff (``staff_view``), the application visible to the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,22 +54,8 @@ def queue(request):
         {
             "queues": services.queues(request.user),
             "supplementary": services.pending_supplementary_payments(request.user),
-            "may_pay": access.has_role(request.user, *services.PAYERS),
         },
     )
-
-
-@require_POST
-@staff_view
-def supplementary_paid(request, payment_pk: int):
-    if not access.has_role(request.user, *services.PAYERS):
-        raise PermissionDenied("Bara gruppledare och administratörer registrerar utbetalningar.")
-    payment = get_object_or_404(
-        services.pending_supplementary_payments(request.user), pk=payment_pk
-    )
-    services.mark_supplementary_paid(payment, user=request.user)
-    messages.success(request, "Tilläggsutbetalningen är registrerad som utbetald.")
-    return redirect(reverse("appeals:queue") + "#tillagg")
 
 
 @require_POST

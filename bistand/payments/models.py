@@ -178,7 +178,21 @@ class PaymentStatus(models.TextChoices):
 
 
 class PaymentOrder(models.Model):
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="payment")
+    """A payment of a granted decision, or of the difference an omprövning or a court judgment
+    grants (``supplementary``, bistand.appeals): the same daily file, the same rules. Exactly
+    one of ``decision`` and ``supplementary`` is set (docs/payments.md)."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="payment", null=True, blank=True
+    )
+    supplementary = models.OneToOneField(
+        "appeals.SupplementaryPayment",
+        on_delete=models.PROTECT,
+        related_name="order",
+        null=True,
+        blank=True,
+        verbose_name="tilläggsutbetalning",
+    )
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     amount_ore = models.BigIntegerField()
@@ -209,6 +223,11 @@ class PaymentOrder(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="pending") | Q(batch__isnull=True),
                 name="pending_payment_in_no_batch",
+            ),
+            models.CheckConstraint(
+                condition=(Q(decision__isnull=False) & Q(supplementary__isnull=True))
+                | (Q(decision__isnull=True) & Q(supplementary__isnull=False)),
+                name="payment_of_a_decision_or_a_supplement",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"])]

@@ -50,6 +50,8 @@ def end_to_end_id(order: PaymentOrder) -> str:
 
 def remittance(order: PaymentOrder) -> str:
     """What the payee's bank statement says (some banks show only the first 12 characters)."""
+    if order.supplementary_id:  # the difference an omprövning or a judgment granted
+        return f"Ekonomiskt bistånd {order.application.month} tillägg"
     return f"Ekonomiskt bistånd {order.application.month}"
 
 
@@ -111,7 +113,7 @@ def render_csv(batch: PaymentBatch, orders: list[PaymentOrder]) -> bytes:
                 amount_csv(order.amount_ore),
                 pain001.CURRENCY,
                 batch.execution_date.isoformat(),
-                order.decision_id,
+                order.decision_id or f"tillägg {order.supplementary_id}",
             )
         )
     return out.getvalue().encode("utf-8-sig")

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -102,6 +102,30 @@ def new_payment_order(decision: Decision, payee) -> PaymentOrder:
         amount_ore=decision.amount_ore,
         due_date=next_bank_day(timezone.localdate(decision.decided_at)),
     )
+
+
+def create_supplementary_order(supplementary, *, actor: str) -> PaymentOrder:
+    """The payment order of an appeals ``SupplementaryPayment`` (the difference an omprövning
+    or a court judgment grants): paid by the same daily file as a decision's order, once (the
+    one-to-one on the supplementary payment forbids a second). Called in the transaction that
+    creates the supplementary payment."""
+    application = supplementary.decision.application
+    order = PaymentOrder(
+        supplementary=supplementary,
+        application=application,
+        payee=supplementary.payee,
+        amount_ore=supplementary.amount_ore,
+        due_date=supplementary.due_date,
+    )
+    order.save(force_insert=True)
+    record(
+        "payment.created",
+        actor=actor,
+        case_id=application.case_id,
+        subject=f"application:{application.pk}",
+        data={**payment_event(order), "supplementary_payment": supplementary.pk},
+    )
+    return order
 
 
 def payment_event(order: PaymentOrder) -> dict:
@@ -532,14 +556,23 @@ def complete_unfinished_batches(municipality: Municipality) -> list[PaymentBatch
 
 
 def mark_paid(order: PaymentOrder, *, actor: str) -> PaymentOrder:
-    """The bank has paid: the order and its application become paid (once)."""
+    """The bank has paid: the order and its application become paid (once). A supplementary
+    payment's order marks its appeals ``SupplementaryPayment`` paid instead: the application
+    was paid (or refused) by its own decision."""
     with transaction.atomic():
+        now = timezone.now()
         updated = (
             PaymentOrder.objects.filter(pk=order.pk)
             .exclude(status=PaymentStatus.PAID)
-            .update(status=PaymentStatus.PAID, paid_at=timezone.now())
+            .update(status=PaymentStatus.PAID, paid_at=now)
         )
-        if updated:
+        if updated and order.supplementary_id:
+            from bistand.appeals.models import SupplementaryPayment, SupplementaryStatus
+
+            SupplementaryPayment.objects.filter(pk=order.supplementary_id).update(
+                status=SupplementaryStatus.PAID, paid_at=now, paid_recorded_by=actor[:120]
+            )
+        elif updated:
             transition(
                 order.application,
                 State.PAID,
@@ -590,9 +623,11 @@ class PaymentInfo:
 
 def payment_info(application: Application) -> PaymentInfo | None:
     """The payment date and state for ``application``, or None when nothing is to be paid."""
+    # The decision's own order; a supplementary payment's only when the decision had none.
     order = (
         PaymentOrder.objects.filter(application=application)
         .select_related("batch", "payee__payout_account")
+        .order_by(F("supplementary").asc(nulls_first=True), "pk")
         .first()
     )
     if order is None:

@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bistand.appeals import services
 from bistand.appeals.models import Appeal, AppealStatus, Channel, Delivery, Timeliness
 from bistand.audit.models import AuditEvent
+from bistand.audit.services import Actor
 
 
 def _case_url(decision) -> str:
@@ -211,23 +213,51 @@ def test_partner_follows_the_appeal(client, eid_login, decided, world):
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
 
 
-def test_supplementary_payment_listed_and_marked_paid_once_by_a_team_lead(client, decided, world):
+def test_supplementary_payment_follows_the_payment_file_not_a_manual_mark(
+    client, decided, world, settings, tmp_path
+):
     from bistand.appeals.models import SupplementaryPayment
+    from bistand.payments import services as payments
 
     appeal = services.examine(_paper(decided, world), user=world.users["anna"])
     services.reconsider(
         appeal, user=world.users["anna"], new_amount_ore=decided.amount_ore + 5000, reasons="x"
     )
     payment = SupplementaryPayment.objects.get()
-    url = reverse("appeals:supplementary-paid", args=[payment.pk])
-    client.force_login(world.users["anna"])  # a caseworker sees it but does not pay
-    assert "50 kr" in client.get(reverse("appeals:queue")).content.decode().replace("\xa0", " ")
-    assert client.post(url).status_code == 403
-    client.force_login(world.users["syd"])  # a caseworker of another unit: refused too
-    assert client.post(url).status_code == 403
-    client.force_login(world.users["lead"])
-    assert client.post(url).status_code == 302
-    assert client.post(url).status_code == 404  # no longer pending: nothing twice
+    assert payment.order.amount_ore == 5000 and payment.order.status == "pending"
+    client.force_login(world.users["anna"])
+
+    def listed() -> str:
+        page = client.get(reverse("appeals:queue")).content.decode().replace("\xa0", " ")
+        return page.split('id="tillagg"')[1]
+
+    assert "Väntar på nästa betalfil – mottagaren saknar konto" in listed()
+    type(payment.payee).objects.filter(pk=payment.payee_id).update(
+        given_name="Maria", family_name="Berg"
+    )
+    payments.set_payout_account(
+        payment.payee,
+        clearing_number="8327-9",
+        account_number="123 456 789-0",
+        actor=Actor.system("test"),
+    )
+    assert "50 kr" in listed() and "Väntar på nästa betalfil</td>" in listed()
+    client.force_login(world.users["syd"])  # another unit does not see it
+    assert "50 kr" not in listed()
+    client.force_login(world.users["anna"])
+    settings.VAR_DIR = tmp_path  # the payment files go to the test's own folder
+    day = payments.next_bank_day(timezone.localdate())
+    result = payments.export_batch(
+        decided.application.case.municipality, day, actor=Actor.system("test")
+    )
+    assert payment.order in list(result.batch.orders.all())
+    assert "Skickad till banken" in listed()
+    payments.mark_batch_paid(result.batch, actor=Actor.system("test"))
     payment.refresh_from_db()
     assert payment.status == "paid" and payment.paid_at is not None
-    assert AuditEvent.objects.filter(action="appeals.supplementary_paid").count() == 1
+    assert "50 kr" not in listed() and "Inga." in listed()
+    # The manual mark is gone: only the bank's confirmation of the file pays it.
+    assert (
+        client.post(f"/handlaggning/overklaganden/tillagg/{payment.pk}/utbetald/").status_code
+        == 404
+    )
