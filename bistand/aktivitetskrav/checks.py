@@ -70,7 +70,7 @@ def check_aktivitetskrav(data: CheckInput) -> list[dict]:
                     f"Aktivitetskravet gäller för {member.label}: försörjningsstöd "
                     f"{len(person.months_in_row)} månader i följd "
                     f"({', '.join(person.months_in_row)}), och det finns ingen individuell plan "
-                    "med aktiviteter. Gör en plan med personen.",
+                    "med aktiviteter för månaden. Gör en plan med personen.",
                     person=member.label,
                     months_in_row=person.months_in_row,
                     threshold=person.threshold,

@@ -104,7 +104,7 @@ def month_figures(
         row.exempt += st.in_force and st.reaches_threshold and st.exempt
         if st.covered:
             row.covered += 1
-            if st.plan is not None and any(True for _ in st.plan.activities.all()):
+            if st.has_activities:
                 row.covered_with_plan += 1
     for activity in in_scope(
         Activity.objects.filter(start__lte=m.last_day).select_related("plan__case"),

@@ -146,6 +146,17 @@ class Status:
         return self.count >= self.threshold
 
     @property
+    def has_activities(self) -> bool:
+        """A plan with at least one activity running some day of the month."""
+        if self.plan is None:
+            return False
+        first, last = _month_bounds(self.month)
+        return any(
+            a.start <= last and (a.end is None or a.end >= first)
+            for a in self.plan.activities.all()
+        )
+
+    @property
     def exempt(self) -> bool:
         return bool(self.exemptions or self.programme_notices)
 
@@ -343,7 +354,7 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
                 months_in_row=st.months_in_row,
                 threshold=st.threshold,
                 explanation=st.explanation,
-                has_plan=st.plan is not None and bool(list(st.plan.activities.all())),
+                has_plan=st.has_activities,
                 unaccepted_absences=[
                     {"day": str(r.day), "assessment": r.get_assessment_display()}
                     for r in sorted(rows, key=lambda r: r.day)

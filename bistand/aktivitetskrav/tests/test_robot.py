@@ -71,6 +71,14 @@ def test_a_plan_with_activities_removes_the_flag(world):
     assert flags(run(world), "AKTIVITETSKRAV_NO_PLAN") == []
 
 
+def test_a_plan_whose_activities_ended_is_no_plan_for_the_month(world):
+    give_plan(world, world.applicant)
+    plan = give_plan(world, world.partner)
+    plan.activities.update(end=date(2026, 11, 30))
+    found = flags(run(world), "AKTIVITETSKRAV_NO_PLAN")
+    assert [f["evidence"]["person"] for f in found] == ["medsökande (19870303-****)"]
+
+
 def test_no_queries_and_no_flags_for_months_before_the_law(world):
     application = Application(month="2026-06", declared=declared(), case=world.case, pk=0)
     with CaptureQueriesContext(connection) as queries:
