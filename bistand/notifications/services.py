@@ -16,6 +16,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from bistand.cases.models import Person
 
@@ -91,7 +92,7 @@ def normalise_mobile(value: str) -> str:
     elif not digits.startswith("+"):
         digits = "+" + digits
     if not MOBILE.match(digits) or (digits.startswith("+46") and not digits.startswith("+467")):
-        raise ValueError("Skriv ett mobilnummer, till exempel 070-123 45 67.")
+        raise ValueError(gettext_noop("Skriv ett mobilnummer, till exempel 070-123 45 67."))
     return digits
 
 

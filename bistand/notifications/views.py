@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bistand.eservice.session import applicant_required
@@ -28,7 +29,7 @@ def contact(request):
         if "remove" in request.POST:
             services.remove_preference(person)
             messages.success(
-                request, "Dina kontaktuppgifter är borttagna. Vi skickar inga aviseringar."
+                request, _("Dina kontaktuppgifter är borttagna. Vi skickar inga aviseringar.")
             )
             return redirect("notifications:contact")
         values = {k: request.POST.get(k, "").strip() for k in ("email", "mobile")}
@@ -36,26 +37,26 @@ def contact(request):
             try:
                 validate_email(values["email"])
             except ValidationError:
-                errors.append(("email", "Skriv en e-postadress, till exempel namn@exempel.se."))
+                errors.append(("email", _("Skriv en e-postadress, till exempel namn@exempel.se.")))
         mobile = ""
         try:
             mobile = services.normalise_mobile(values["mobile"])
         except ValueError as exc:
-            errors.append(("mobile", str(exc)))
+            errors.append(("mobile", _(str(exc))))  # marked in services
         if not values["email"] and not values["mobile"]:
             errors.append(
                 (
                     "email",
-                    "Skriv en e-postadress eller ett mobilnummer, eller ta bort dina uppgifter.",
+                    _("Skriv en e-postadress eller ett mobilnummer, eller ta bort dina uppgifter."),
                 )
             )
         if (values["email"] or values["mobile"]) and request.POST.get("consent") != "yes":
             errors.append(
-                ("consent", "Kryssa i att du samtycker, annars kan vi inte spara uppgifterna.")
+                ("consent", _("Kryssa i att du samtycker, annars kan vi inte spara uppgifterna."))
             )
         if not errors:
             services.save_preference(person, email=values["email"], mobile=mobile)
-            messages.success(request, "Dina kontaktuppgifter är sparade.")
+            messages.success(request, _("Dina kontaktuppgifter är sparade."))
             return redirect("notifications:contact")
     return render(
         request,
