@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import amount
 from .models import IdentityCheck, Outcome, Reason
@@ -17,25 +18,25 @@ def max_days() -> int:
 
 class RequestForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Varför behöver du hjälp i dag?",
-        choices=Reason.choices,
+        label=_("Varför behöver du hjälp i dag?"),
+        choices=[(value, _(label)) for value, label in Reason.choices],  # marked in models
         widget=forms.RadioSelect,
-        error_messages={"required": "Välj varför du behöver hjälp i dag."},
+        error_messages={"required": _("Välj varför du behöver hjälp i dag.")},
     )
     description = forms.CharField(
-        label="Beskriv vad som har hänt",
-        help_text="Till exempel när elen stängs av, eller vad du behöver mat till.",
+        label=_("Beskriv vad som har hänt"),
+        help_text=_("Till exempel när elen stängs av, eller vad du behöver mat till."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Beskriv vad som har hänt."},
+        error_messages={"required": _("Beskriv vad som har hänt.")},
     )
     days = forms.IntegerField(
-        label="Hur många dagar behöver du hjälp för?",
+        label=_("Hur många dagar behöver du hjälp för?"),
         min_value=1,
         error_messages={
-            "required": "Ange hur många dagar du behöver hjälp för.",
-            "invalid": "Ange antal dagar med siffror, till exempel 3.",
-            "min_value": "Ange minst 1 dag.",
+            "required": _("Ange hur många dagar du behöver hjälp för."),
+            "invalid": _("Ange antal dagar med siffror, till exempel 3."),
+            "min_value": _("Ange minst 1 dag."),
         },
     )
 
@@ -43,16 +44,20 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit = max_days()
         self.fields["days"].max_value = limit
-        self.fields["days"].help_text = f"Högst {limit} dagar. Sedan gäller en vanlig ansökan."
+        self.fields["days"].help_text = _(
+            "Högst %(limit)s dagar. Sedan gäller en vanlig ansökan."
+        ) % {"limit": limit}
         self.fields["days"].validators.append(forms.IntegerField(max_value=limit).validators[-1])
-        self.fields["days"].error_messages["max_value"] = f"Ange högst {limit} dagar."
+        self.fields["days"].error_messages["max_value"] = _("Ange högst %(limit)s dagar.") % {
+            "limit": limit
+        }
         if len(cases) > 1:
             self.fields["case"] = forms.TypedChoiceField(
-                label="Vilket hushåll gäller det?",
+                label=_("Vilket hushåll gäller det?"),
                 choices=[(c.pk, c.reference) for c in cases],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Välj hushåll."},
+                error_messages={"required": _("Välj hushåll.")},
             )
 
 

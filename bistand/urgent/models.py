@@ -14,16 +14,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from bistand.cases.models import Case, Person
 
 
 class Reason(models.TextChoices):
-    NO_FOOD = "no_food", "Ingen mat i dag"
-    ELECTRICITY = "electricity", "Elen stängs av"
-    RENT = "rent", "Hyran eller vräkning"
-    OTHER = "other", "Annat"
+    NO_FOOD = "no_food", gettext_noop("Ingen mat i dag")
+    ELECTRICITY = "electricity", gettext_noop("Elen stängs av")
+    RENT = "rent", gettext_noop("Hyran eller vräkning")
+    OTHER = "other", gettext_noop("Annat")
 
 
 class Channel(models.TextChoices):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from bistand.audit.services import Actor, record
 from bistand.cases import personnummer as pnr
@@ -142,7 +143,7 @@ def create_request(
             )
     except IntegrityError:
         raise UrgentError(
-            "Det finns redan en ansökan om akut hjälp i ärendet som inte är beslutad."
+            gettext_noop("Det finns redan en ansökan om akut hjälp i ärendet som inte är beslutad.")
         ) from None
     transaction.on_commit(lambda: _enqueue(request.pk))
     return request

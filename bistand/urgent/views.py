@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -279,12 +280,12 @@ def apply(request):
                 actor=Actor.applicant(person),
             )
         except services.UrgentError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, _(str(error)))  # marked in services
         else:
             messages.success(
                 request,
-                "Din ansökan om akut hjälp har kommit in. Vi hör av oss i dag "
-                f"(senast {timezone.localtime(urgent.due_at):%Y-%m-%d %H:%M}).",
+                _("Din ansökan om akut hjälp har kommit in. Vi hör av oss i dag (senast %(due)s).")
+                % {"due": f"{timezone.localtime(urgent.due_at):%Y-%m-%d %H:%M}"},
             )
             return redirect("eservice:home")
     return render(
@@ -312,15 +313,16 @@ def applicant_letter(request, pk: int):
 
 def applicant_status(urgent: UrgentRequest) -> str:
     if urgent.status in OPEN:
-        return "Inkommen – vi beslutar i dag"
+        return _("Inkommen – vi beslutar i dag")
     if urgent.status == Status.REFUSED:
-        return "Beslutad: avslag"
+        return _("Beslutad: avslag")
     payment = getattr(urgent.decision, "payment", None)
+    amount = {"amount": kr(urgent.decision.amount_ore)}
     if urgent.status == Status.PAID or (payment and payment.status == PaymentStatus.PAID):
-        return f"Utbetald: {kr(urgent.decision.amount_ore)}"
+        return _("Utbetald: %(amount)s") % amount
     if payment and payment.status == PaymentStatus.EXPORTED:
-        return f"Beviljad: {kr(urgent.decision.amount_ore)}, skickad till banken"
-    return f"Beviljad: {kr(urgent.decision.amount_ore)}"
+        return _("Beviljad: %(amount)s, skickad till banken") % amount
+    return _("Beviljad: %(amount)s") % amount
 
 
 def home_panel(request, person):
