@@ -16,14 +16,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from bistand.cases.models import Application, Case, Person, Unit
 
 
 class Mode(models.TextChoices):
-    PLACE = "place", "på plats"
-    VIDEO = "video", "videomöte"
+    PLACE = "place", gettext_noop("på plats")
+    VIDEO = "video", gettext_noop("videomöte")
 
 
 class Outcome(models.TextChoices):

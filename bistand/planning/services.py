@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from bistand.audit.services import Actor, record
 from bistand.cases import membership
@@ -228,7 +229,7 @@ def book(person: Person, case: Case, slot_id: int, *, actor: str | None = None) 
     offer = offered_slots(case)
     slot = next((s for s in offer.slots if s.pk == slot_id), None)
     if slot is None:
-        raise PlanningError("Tiden är inte längre ledig. Välj en annan tid.")
+        raise PlanningError(gettext_noop("Tiden är inte längre ledig. Välj en annan tid."))
     return _book(case, slot, person, actor=actor or Actor.applicant(person))
 
 
@@ -257,7 +258,9 @@ def _book(case: Case, slot: Slot, person: Person, *, actor: str, changed: bool =
             kind = "meeting_changed" if previous or changed else "meeting_booked"
             notify(person, kind, case_id=case.pk)
     except IntegrityError:
-        raise PlanningError("Någon hann boka tiden före dig. Välj en annan tid.") from None
+        raise PlanningError(
+            gettext_noop("Någon hann boka tiden före dig. Välj en annan tid.")
+        ) from None
     return booking
 
 
@@ -270,7 +273,7 @@ def cancel(person: Person, booking: Booking) -> None:
     with transaction.atomic():
         done = live_bookings().filter(pk=booking.pk).update(cancelled_at=timezone.now())
         if not done:
-            raise PlanningError("Mötet är redan avbokat eller genomfört.")
+            raise PlanningError(gettext_noop("Mötet är redan avbokat eller genomfört."))
         record(
             "planning.cancelled",
             actor=Actor.applicant(person),

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bistand.eservice.session import applicant_required
@@ -205,9 +206,9 @@ def booking_page(request):
             try:
                 services.cancel(person, booking)
             except services.PlanningError as exc:
-                errors.append(("slot", str(exc)))
+                errors.append(("slot", _(str(exc))))  # marked in services
             else:
-                messages.success(request, "Mötet är avbokat. Välj gärna en ny tid.")
+                messages.success(request, _("Mötet är avbokat. Välj gärna en ny tid."))
                 return redirect("planning:minasidor")
         else:
             chosen = request.POST.get("slot", "")
@@ -215,14 +216,14 @@ def booking_page(request):
             if not case_id.isdigit() or int(case_id) != case.pk:
                 raise PermissionDenied("Ärendet är inte ditt.")
             if not chosen.isdigit():
-                errors.append(("slot", "Välj en tid för mötet."))
+                errors.append(("slot", _("Välj en tid för mötet.")))
             else:
                 try:
                     services.book(person, case, int(chosen))
                 except services.PlanningError as exc:
-                    errors.append(("slot", str(exc)))
+                    errors.append(("slot", _(str(exc))))  # marked in services
                 else:
-                    messages.success(request, "Mötet är bokat.")
+                    messages.success(request, _("Mötet är bokat."))
                     return redirect("planning:minasidor")
     booking = services.current_booking(case)
     offer = services.offered_slots(case)
