@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_noop
 
 from bistand.audit.services import Actor, record
 from bistand.cases.membership import confirmed_adults
@@ -384,7 +385,10 @@ def answer(
             locked.application = application
             if not open_for_answer(locked):
                 raise KommuniceringError(
-                    "Det går inte att svara längre: du har redan svarat, eller beslutet är fattat."
+                    gettext_noop(
+                        "Det går inte att svara längre: du har redan svarat, eller beslutet är "
+                        "fattat."
+                    )
                 )
             if upload is not None:
                 stored.append(store_attachment(person, upload, kind, application=application))
@@ -623,34 +627,45 @@ REGISTERS = (
     RegisterInfo(
         "SKV",
         "Skatteverket",
-        "folkbokföring och lön som arbetsgivare har rapporterat",
-        "vilka som bor på adressen och vilka inkomster som ska räknas med",
+        gettext_noop("folkbokföring och lön som arbetsgivare har rapporterat"),
+        gettext_noop("vilka som bor på adressen och vilka inkomster som ska räknas med"),
     ),
     RegisterInfo(
         "FK",
         "Försäkringskassan",
-        "utbetalda ersättningar, t.ex. bostadsbidrag, sjukpenning och föräldrapenning",
-        "inkomster som ska räknas med",
+        gettext_noop(
+            "utbetalda ersättningar, t.ex. bostadsbidrag, sjukpenning och föräldrapenning"
+        ),
+        gettext_noop("inkomster som ska räknas med"),
     ),
-    RegisterInfo("AKASSA", "Arbetslöshetskassan", "ersättning från a-kassa", "inkomster"),
-    RegisterInfo("CSN", "CSN", "studiemedel", "inkomster"),
-    RegisterInfo("PM", "Pensionsmyndigheten", "pension", "inkomster"),
+    RegisterInfo(
+        "AKASSA",
+        "Arbetslöshetskassan",
+        gettext_noop("ersättning från a-kassa"),
+        gettext_noop("inkomster"),
+    ),
+    RegisterInfo("CSN", "CSN", gettext_noop("studiemedel"), gettext_noop("inkomster")),
+    RegisterInfo("PM", "Pensionsmyndigheten", gettext_noop("pension"), gettext_noop("inkomster")),
     RegisterInfo(
         "AF",
         "Arbetsförmedlingen",
-        "om du är inskriven och har en planering",
-        "om du står till arbetsmarknadens förfogande",
+        gettext_noop("om du är inskriven och har en planering"),
+        gettext_noop("om du står till arbetsmarknadens förfogande"),
     ),
-    RegisterInfo("TS", "Transportstyrelsen", "fordon som du äger", "tillgångar"),
+    RegisterInfo(
+        "TS", "Transportstyrelsen", gettext_noop("fordon som du äger"), gettext_noop("tillgångar")
+    ),
     RegisterInfo(
         "MIV",
         "Migrationsverket",
-        "uppehållsrätt och uppehållstillstånd",
-        "om du har rätt till bistånd i Sverige",
+        gettext_noop("uppehållsrätt och uppehållstillstånd"),
+        gettext_noop("om du har rätt till bistånd i Sverige"),
     ),
 )
 REGISTER_BY_CODE = {r.code: r for r in REGISTERS}
-REGISTER_LAW = "socialtjänstlagen (2025:400) 15 kap. 10–12 §§ och förordningen (2008:975)"
+REGISTER_LAW = gettext_noop(
+    "socialtjänstlagen (2025:400) 15 kap. 10–12 §§ och förordningen (2008:975)"
+)
 
 KIND_SV = {
     "registration": "inskrivning",

@@ -17,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +26,7 @@ from bistand.cases.models import State
 from bistand.eservice import services as eservice
 from bistand.eservice.forms import AttachmentForm
 from bistand.eservice.session import applicant_required
+from bistand.eservice.views.minasidor import month_name
 from bistand.rules.explain import month_sv
 from bistand.staff import access
 from bistand.workspace.guards import for_action, staff_view
@@ -273,7 +276,7 @@ def minasidor_home_panel(request, person) -> dict | None:
     if not open_ones:
         return None
     return {
-        "open": [{"k": k, "month": month_sv(k.application.month)} for k in open_ones],
+        "open": [{"k": k, "month": month_name(k.application.month)} for k in open_ones],
     }
 
 
@@ -282,13 +285,13 @@ def minasidor_home_panel(request, person) -> dict | None:
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Ditt svar",
-        help_text="Skriv vad du vill att vi ska veta innan vi beslutar. Högst 5 000 tecken.",
+        label=_("Ditt svar"),
+        help_text=_("Skriv vad du vill att vi ska veta innan vi beslutar. Högst 5 000 tecken."),
         max_length=services.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
-            "required": "Skriv ditt svar innan du skickar.",
-            "max_length": "Svaret får vara högst 5 000 tecken.",
+            "required": _("Skriv ditt svar innan du skickar."),
+            "max_length": _("Svaret får vara högst 5 000 tecken."),
         },
     )
 
@@ -306,7 +309,9 @@ def answer(request, pk: int, kommunicering_pk: int):
     if not services.may_answer(kommunicering, person):
         raise Http404("Ansökan finns inte.")
     if not eservice.may_write(person, application.case):
-        messages.error(request, "Du hör inte längre till hushållet och kan inte svara här.")
+        messages.error(
+            request, gettext("Du hör inte längre till hushållet och kan inte svara här.")
+        )
         return redirect("eservice:application", application.pk)
     form = AnswerForm(request.POST, prefix="komm")
     has_file = bool(request.FILES.get("kommbilaga-file"))
@@ -325,12 +330,13 @@ def answer(request, pk: int, kommunicering_pk: int):
                 kind=attachment_form.cleaned_data["kind"] if has_file else "",
             )
         except services.KommuniceringError as error:
-            form.add_error("answer", str(error))
+            form.add_error("answer", gettext(str(error)))  # marked in services
         except PermissionDenied:
             raise Http404("Ansökan finns inte.") from None
         else:
             messages.success(
-                request, "Tack! Ditt svar är skickat. Handläggaren läser det innan beslutet."
+                request,
+                gettext("Tack! Ditt svar är skickat. Handläggaren läser det innan beslutet."),
             )
             return redirect(
                 reverse("eservice:application", args=[application.pk]) + "#kommunicering"
@@ -340,7 +346,7 @@ def answer(request, pk: int, kommunicering_pk: int):
         "kommunicering/answer.html",
         {
             "application": application,
-            "month": month_sv(application.month),
+            "month": month_name(application.month),
             "k": kommunicering,
             "html": services.material_html(kommunicering),
             "form": form,
