@@ -4,6 +4,7 @@ first bytes): ``AppealFileForm`` is the e-service's attachment form without its 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from bistand.decisions.models import Outcome
 from bistand.eservice.forms import AttachmentForm
@@ -15,14 +16,16 @@ FILES = 3
 
 class AppealForm(forms.Form):
     text = forms.CharField(
-        label="Vad vill du ändra i beslutet, och varför?",
-        help_text="Skriv vilken ändring du vill ha och varför du anser att beslutet är fel. "
-        "Högst 10 000 tecken.",
+        label=_("Vad vill du ändra i beslutet, och varför?"),
+        help_text=_(
+            "Skriv vilken ändring du vill ha och varför du anser att beslutet är fel. "
+            "Högst 10 000 tecken."
+        ),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={
-            "required": "Skriv vad du vill ändra i beslutet och varför.",
-            "max_length": "Överklagandet får vara högst 10 000 tecken.",
+            "required": _("Skriv vad du vill ändra i beslutet och varför."),
+            "max_length": _("Överklagandet får vara högst 10 000 tecken."),
         },
     )
 
@@ -32,7 +35,7 @@ class AppealFileForm(AttachmentForm):
         super().__init__(*args, **kwargs)
         del self.fields["kind"]
         self.fields["file"].required = False
-        self.fields["file"].label = "Bilaga (frivillig)"
+        self.fields["file"].label = _("Bilaga (frivillig)")
 
     def clean_file(self):
         if not self.cleaned_data.get("file"):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,7 +39,9 @@ def appeal(request, pk: int):
     file_forms = forms.file_forms()
     if request.method == "POST":
         if not eservice.may_write(request.applicant, application.case):
-            messages.error(request, "Du hör inte längre till hushållet och kan inte överklaga här.")
+            messages.error(
+                request, _("Du hör inte längre till hushållet och kan inte överklaga här.")
+            )
             return redirect("eservice:application", application.pk)
         form = forms.AppealForm(request.POST)
         file_forms = forms.file_forms(request.POST, request.FILES)
@@ -49,12 +52,14 @@ def appeal(request, pk: int):
                     application, request.applicant, form.cleaned_data["text"], uploads
                 )
             except services.AppealError as error:
-                form.add_error("text", str(error))
+                form.add_error("text", _(str(error)))  # as the form's own messages
             else:
                 messages.success(
                     request,
-                    "Ditt överklagande är skickat. Nämnden prövar först att det kommit in i "
-                    "tid. Du kan följa det här.",
+                    _(
+                        "Ditt överklagande är skickat. Nämnden prövar först att det kommit in i "
+                        "tid. Du kan följa det här."
+                    ),
                 )
                 return redirect(
                     reverse("eservice:application", args=[application.pk]) + "#overklagande"
