@@ -12,13 +12,15 @@ and the periodic poll (bistand/af_exchange/tasks.py, ``bistand af-exchange poll`
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from bistand.audit.services import record
+from bistand.cases import membership
 from bistand.cases.membership import cases_of
-from bistand.cases.models import Person
+from bistand.cases.models import CONFIRMED, HouseholdMember, Person
 from bistand.rules.errors import InputError
 from bistand.rules.period import Month
 
@@ -111,43 +113,73 @@ __all__ = [
 # --- what staff see ---------------------------------------------------------------------------
 
 
-def persons_of_case(case) -> list[Person]:
-    """Everyone who has been a member of the case's household (notices are per person)."""
+def _confirmed_adults(**where) -> list[HouseholdMember]:
+    """Confirmed adult memberships (the only ones that give access to a case's data)."""
     return list(
-        Person.objects.filter(memberships__household_id=case.household_id).distinct().order_by("pk")
+        HouseholdMember.objects.filter(
+            role__in=membership.ADULT_ROLES, basis__in=CONFIRMED, **where
+        ).select_related("household__case")
     )
+
+
+def _while_member(members: list[HouseholdMember], person_id: int, start: date, end: date | None):
+    """Whether one of ``members`` is the person's membership during part of start–end."""
+    return any(
+        m.person_id == person_id
+        and (m.valid_to is None or start <= m.valid_to)
+        and (end is None or end >= m.valid_from)
+        for m in members
+    )
+
+
+def _month_span(month: str) -> tuple[date, date]:
+    span = Month.parse(month)
+    return span.first_day, span.last_day
+
+
+def persons_of_case(case) -> list[Person]:
+    """The case's confirmed adults, present and past (notices are per person)."""
+    members = _confirmed_adults(household_id=case.household_id)
+    return list(Person.objects.filter(pk__in={m.person_id for m in members}).order_by("pk"))
 
 
 def exchange_of_case(case) -> tuple[list[OutgoingAfNotice], list[AfNotice]]:
-    """The case's exchange with AF: notices sent (newest first) and notices received."""
-    persons = persons_of_case(case)
-    outgoing = list(
-        OutgoingAfNotice.objects.filter(person__in=persons)
+    """The case's exchange with AF: notices sent (newest first) and notices received, about its
+    confirmed adults and only for the time each belonged to the household — a partner who has
+    left is not followed by the old case (security review 2026-12-06)."""
+    members = _confirmed_adults(household_id=case.household_id)
+    persons = {m.person_id for m in members}
+    outgoing = [
+        n
+        for n in OutgoingAfNotice.objects.filter(person_id__in=persons)
         .select_related("person")
         .order_by("-month", "-pk")
-    )
-    incoming = list(
-        AfNotice.objects.filter(person__in=persons)
+        if _while_member(members, n.person_id, *_month_span(n.month))
+    ]
+    incoming = [
+        n
+        for n in AfNotice.objects.filter(person_id__in=persons)
         .select_related("person")
         .order_by("-period_start", "-pk")
-    )
+        if _while_member(members, n.person_id, n.period_start, n.period_end)
+    ]
     return outgoing, incoming
 
 
-def persons_visible_to(user):
-    """The persons of the cases the user sees (bistand.staff.access)."""
+def failed_sends_visible_to(user):
+    """Failed sends about a confirmed adult of a case the user sees, for a month the person
+    belonged to that household."""
     from bistand.staff import access
 
-    return Person.objects.filter(
-        memberships__household__case__in=access.cases_visible_to(user)
-    ).distinct()
-
-
-def failed_sends_visible_to(user):
+    members = _confirmed_adults(household__case__in=access.cases_visible_to(user))
+    candidates = OutgoingAfNotice.objects.filter(
+        status=OutgoingStatus.FAILED, person_id__in={m.person_id for m in members}
+    ).only("pk", "person_id", "month")
+    visible = [
+        n.pk for n in candidates if _while_member(members, n.person_id, *_month_span(n.month))
+    ]
     return (
-        OutgoingAfNotice.objects.filter(
-            status=OutgoingStatus.FAILED, person__in=persons_visible_to(user)
-        )
+        OutgoingAfNotice.objects.filter(pk__in=visible)
         .select_related("person")
         .order_by("-created_at", "-pk")
     )
