@@ -213,7 +213,8 @@ class ApplicationStatusView(APIView):
     def get(self, request, pk: int):
         application = _application(request, pk)
         adults = services.adults_of(application.case, application.month)
-        found = services.statuses((p.pk, application.month) for p in adults)
+        pairs = [(p.pk, application.month) for p in adults]
+        found = services.statuses(pairs, cases=dict.fromkeys(pairs, application.case_id))
         rows = []
         for person in adults:
             st = found[(person.pk, application.month)]

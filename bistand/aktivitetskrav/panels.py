@@ -19,7 +19,8 @@ def case_panel(request, application) -> dict[str, Any] | None:
     adults = services.adults_of(case, application.month)
     if not adults:
         return None
-    found = services.statuses((p.pk, application.month) for p in adults)
+    pairs = [(p.pk, application.month) for p in adults]
+    found = services.statuses(pairs, cases=dict.fromkeys(pairs, application.case_id))
     values = services.parameters(application.month)
     months = [services.add_months(application.month, -1), application.month]
     people = []

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bistand.audit.services import Actor, record
-from bistand.cases.models import Application, Case, HouseholdMember, Person
+from bistand.cases.models import CONFIRMED, Application, Case, HouseholdMember, Person
 from bistand.decisions.models import Outcome
 from bistand.rules.parameters import default_store
 from bistand.rules.period import Month
@@ -202,10 +202,18 @@ def af_notices(person_ids: list[int], month: str) -> dict[int, list[Any]]:
 
 
 def statuses(
-    pairs: Iterable[tuple[int, str]], notices: dict[str, dict[int, list]] | None = None
+    pairs: Iterable[tuple[int, str]],
+    notices: dict[str, dict[int, list]] | None = None,
+    *,
+    cases: dict[tuple[int, str], int] | None = None,
 ) -> dict[tuple[int, str], Status]:
     """``Status`` per (person id, month), read in a few queries whatever the number of pairs
-    (``notices``: Arbetsförmedlingen's notices per month, when the caller has read them)."""
+    (``notices``: Arbetsförmedlingen's notices per month, when the caller has read them).
+
+    ``cases`` names the case each pair is shown or checked in: its plan and exemptions are then
+    only those recorded in that case — a person's plan in another case (another unit, perhaps a
+    protected address) is not shown here (security review 2026-12-06). Without it (the IVO
+    figures' counts) any case's count."""
     pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return {}
@@ -220,7 +228,7 @@ def statuses(
         )
     )
     plans = {
-        p.person_id: p
+        (p.person_id, p.case_id): p
         for p in Plan.objects.filter(person_id__in=ids).prefetch_related("activities")
     }
     notices = {m: (notices or {}).get(m) or af_notices(ids, m) for m in months}
@@ -228,6 +236,7 @@ def statuses(
     for person_id, month in pairs:
         values = parameters(month)
         m_first, m_last = _month_bounds(month)
+        case_id = (cases or {}).get((person_id, month))
         found[(person_id, month)] = Status(
             person_id=person_id,
             month=month,
@@ -238,6 +247,7 @@ def statuses(
                 e
                 for e in exemptions
                 if e.person_id == person_id
+                and (case_id is None or e.case_id == case_id)
                 and e.valid_from <= m_last
                 and (e.valid_to is None or e.valid_to >= m_first)
             ],
@@ -246,9 +256,15 @@ def statuses(
                 for n in notices[month].get(person_id, [])
                 if n.kind == "programme_participation" and n.full_time
             ],
-            plan=plans.get(person_id),
+            plan=_plan_in(plans, person_id, case_id),
         )
     return found
+
+
+def _plan_in(plans: dict[tuple[int, int], Plan], person_id: int, case_id: int | None):
+    if case_id is not None:
+        return plans.get((person_id, case_id))
+    return next((p for (pid, _), p in sorted(plans.items()) if pid == person_id), None)
 
 
 def status(person: Person, month: str) -> Status:
@@ -300,11 +316,19 @@ def robot_facts(applications: list[Application]) -> dict[int, dict[str, Any]]:
         )
     }
     pairs = [(persons[n].pk, a.month) for a in applications for n in wanted[a.pk] if n in persons]
+    # Each pair's plan and exemptions from its own application's case (one case per person
+    # and month in a batch: a person applies in one household a month).
+    pair_cases = {
+        (persons[n].pk, a.month): a.case_id
+        for a in applications
+        for n in wanted[a.pk]
+        if n in persons
+    }
     ids = list({p for p, _ in pairs})
     months = {a.month for a in applications}
     window = months | {add_months(m, -1) for m in months}
     notices: dict[str, dict[int, list]] = {m: af_notices(ids, m) for m in window}
-    found_status = statuses(pairs, notices)
+    found_status = statuses(pairs, notices, cases=pair_cases)
     absences: dict[tuple[int, str], list[Attendance]] = defaultdict(list)
     for row in Attendance.objects.filter(
         person_id__in=ids, month__in=window, present=False
@@ -480,11 +504,13 @@ def _tell(person: Person, case_id: int) -> None:
 
 
 def adults_of(case: Case, month: str) -> list[Person]:
-    """The case's sökande and medsökande whose membership touches the month."""
+    """The case's confirmed sökande and medsökande whose membership touches the month."""
     first, last = _month_bounds(month)
     return [
         m.person
-        for m in case.household.members.filter(role__in=ADULT_ROLES, valid_from__lte=last)
+        for m in case.household.members.filter(
+            role__in=ADULT_ROLES, basis__in=CONFIRMED, valid_from__lte=last
+        )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
         .select_related("person")
         .order_by("role", "pk")
@@ -492,7 +518,11 @@ def adults_of(case: Case, month: str) -> list[Person]:
 
 
 def is_adult_of(case: Case, person_id: int) -> bool:
-    return case.household.members.filter(person_id=person_id, role__in=ADULT_ROLES).exists()
+    """A confirmed sökande or medsökande of the case (present or past: staff record plans and
+    attendance for months gone by; the applicant's own pages check today's membership too)."""
+    return case.household.members.filter(
+        person_id=person_id, role__in=ADULT_ROLES, basis__in=CONFIRMED
+    ).exists()
 
 
 def _require_member(case: Case, person: Person) -> None:
