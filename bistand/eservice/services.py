@@ -43,7 +43,7 @@ from bistand.cases.services import validate_declared as validate_for_robot
 from bistand.cases.states import transition
 from bistand.rules.period import Month
 
-from .models import Cosignature, Draft, Message, Signature, Step
+from .models import Attachment, AttachmentKind, Cosignature, Draft, Message, Signature, Step
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,17 @@ def applications_of(person: Person):
     signed = Exists(Signature.objects.filter(application=OuterRef("pk"), person=person))
     covered = membership.covered_applications(person)
     return Application.objects.filter(signed if covered is None else Q(signed) | covered)
+
+
+def attachments_for(person: Person, application: Application):
+    """The application's files the person may see on Mina sidor: all of them, except a
+    läkarintyg (health data, special-category) that another adult sent — that one only its
+    sender and staff see (security review 2026-12-06)."""
+    return (
+        Attachment.objects.filter(application=application)
+        .exclude(Q(kind=AttachmentKind.MEDICAL) & ~Q(uploaded_by=person))
+        .order_by("uploaded_at", "pk")
+    )
 
 
 def application_for(person: Person, application_id: int) -> Application | None:

@@ -346,6 +346,22 @@ def test_the_owner_downloads_an_attachment(client, eid_login, decided):
     ).exists()
 
 
+def test_a_lakarintyg_is_shown_only_to_the_one_who_sent_it(client, eid_login, decided):
+    """Health data (a läkarintyg) is special-category: the other adult of the application sees
+    neither its name in the list nor the file (security review 2026-12-06)."""
+    medical = add_file(decided, name="lakarintyg-anna.pdf")
+    medical.kind = "medical"
+    medical.save()
+    url = f"/mina-sidor/ansokan/{decided.pk}/bilagor/{medical.pk}/"
+    eid_login(client, PARTNER)
+    assert "lakarintyg-anna.pdf" not in page(client, f"/mina-sidor/ansokan/{decided.pk}/")
+    assert client.get(url).status_code == 404
+    client.logout()
+    eid_login(client, APPLICANT)
+    assert "lakarintyg-anna.pdf" in page(client, f"/mina-sidor/ansokan/{decided.pk}/")
+    assert client.get(url).status_code == 200
+
+
 # --------------------------------------------------------------------------- access
 
 

@@ -28,7 +28,7 @@ from bistand.cases.models import Application, State
 
 from .. import files, forms, services
 from ..letter_page import on_screen
-from ..models import Attachment, Draft, Message
+from ..models import Draft, Message
 from ..session import applicant_required
 from .account import waiting_for_account
 from .apply import error_list
@@ -366,9 +366,7 @@ def application(request, pk: int):
             "decision": _decision_view(decision),
             "payment": payment,
             "payment_amount": kr(str(Decimal(payment.amount_ore) / 100)) if payment else "",
-            "attachments": Attachment.objects.filter(application=found).order_by(
-                "uploaded_at", "pk"
-            ),
+            "attachments": services.attachments_for(person, found),
             "pending": pending,
             "i_must_sign": pending is not None
             and pending.partner_id == person.pk
@@ -461,6 +459,6 @@ def decision_pdf(request, pk: int):
 def attachment(request, pk: int, attachment_pk: int):
     """A file of the applicant's own application, always as a download, never shown inline."""
     found = _own(request, pk)
-    stored = get_object_or_404(Attachment, pk=attachment_pk, application=found)
+    stored = get_object_or_404(services.attachments_for(request.applicant, found), pk=attachment_pk)
     services.record_view(request.applicant, found, "eservice.attachment", attachment=stored.pk)
     return files.download(stored)
