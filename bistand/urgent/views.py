@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bistand.audit.services import Actor, record, record_access
+from bistand.cases import membership
 from bistand.cases.membership import cases_of
 from bistand.eservice.session import applicant_required
 from bistand.eservice.views.apply import error_list
@@ -253,9 +255,19 @@ def _pdf(decision) -> HttpResponse:
 
 
 def own_requests(person):
-    return UrgentRequest.objects.filter(applicant=person) | UrgentRequest.objects.filter(
-        case__in=cases_of(person)
-    )
+    """The person's own urgent requests, and their household's made while they were a
+    confirmed adult of it (a partner who joined later does not read an earlier request's
+    reason, amount or letter; security review 2026-12-06)."""
+    while_member = Q(applicant=person)
+    for member in membership.confirmed(person).select_related("household__case"):
+        case = getattr(member.household, "case", None)
+        if case is None:
+            continue
+        span = Q(case=case, received_at__date__gte=member.valid_from)
+        if member.valid_to is not None:
+            span &= Q(received_at__date__lte=member.valid_to)
+        while_member |= span
+    return UrgentRequest.objects.filter(while_member)
 
 
 @applicant_required
