@@ -49,6 +49,16 @@ class UnderrattelseSerializer(serializers.ModelSerializer):
         )
 
 
+class UnderrattelseListSerializer(UnderrattelseSerializer):
+    """A list row: what and to whom, not about whom or why (the detail has those, and its
+    reading is access-logged; docs/api.md)."""
+
+    class Meta(UnderrattelseSerializer.Meta):
+        fields = tuple(
+            f for f in UnderrattelseSerializer.Meta.fields if f not in ("person", "ground")
+        )
+
+
 class UnderrattelseCreateSerializer(serializers.Serializer):
     application = serializers.IntegerField()
     person = serializers.IntegerField(help_text="En person i hushållet (person-id).")
@@ -59,7 +69,7 @@ class UnderrattelseCreateSerializer(serializers.Serializer):
 
 
 class UnderrattelseList(ListAPIView):
-    serializer_class = UnderrattelseSerializer
+    serializer_class = UnderrattelseListSerializer
 
     def get_queryset(self):
         return visible(self.request.user).order_by("-pk")

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bistand.audit.services import Actor, record
+from bistand.cases import membership
 from bistand.cases.models import Application, HouseholdMember, Person
 from bistand.letters.pdf import SCREEN_STYLESHEET, write_pdf
 
@@ -25,12 +26,15 @@ class UnderrattelseError(Exception):
 
 
 def members(application: Application) -> list[HouseholdMember]:
-    """The household's members in the application's month (whom a notice may concern)."""
-    return list(
-        HouseholdMember.objects.filter(household=application.case.household)
+    """The household's members in the application's month (whom a notice may concern): not
+    someone who had left before it or joined after (security review 2026-12-06)."""
+    return [
+        member
+        for member in HouseholdMember.objects.filter(household=application.case.household)
         .select_related("person")
         .order_by("role", "pk")
-    )
+        if membership.covers(member, application.month)
+    ]
 
 
 def create(

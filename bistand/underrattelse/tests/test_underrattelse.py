@@ -168,3 +168,48 @@ def test_never_shown_to_the_household(case, world, client, eid_login):
         urgent, user=world.users["anna"], outcome="refusal", amount_ore=0, motivering="Nej."
     )
     assert "nderrättelse" not in decision.letter_html and "HEMLIGGRUND" not in decision.letter_html
+
+
+def test_the_api_list_carries_no_ground_or_person_and_the_detail_is_logged(case, world):
+    """Lists carry ids, references and kinds (docs/api.md); the ground and the person only in
+    the detail, whose reading is access-logged (security review 2026-12-06)."""
+    from bistand.audit.models import AuditEvent
+
+    api = APIClient()
+    application = world.application(case)
+    person = case.household.members.get(role="applicant").person
+    body = {
+        "application": application.pk,
+        "person": person.pk,
+        "authority": "csn",
+        "benefit": "Studiemedel",
+        "ground": GROUND,
+    }
+    api.force_authenticate(world.users["anna"])
+    pk = api.post("/api/v1/underrattelser/", body, format="json").json()["id"]
+    before = AuditEvent.objects.filter(action="case.opened").count()
+    row = api.get("/api/v1/underrattelser/").json()["results"][0]
+    assert row["id"] == pk and row["benefit"] == "Studiemedel"
+    assert "ground" not in row and "person" not in row
+    assert AuditEvent.objects.filter(action="case.opened").count() == before
+    assert api.get(f"/api/v1/underrattelser/{pk}/").json()["ground"] == GROUND
+    assert AuditEvent.objects.filter(action="case.opened").count() == before + 1
+
+
+def test_a_notice_concerns_only_someone_in_the_household_that_month(case, world):
+    from datetime import date
+
+    from bistand.cases.models import HouseholdMember, MembershipBasis
+    from bistand.cases.services import get_or_create_person
+    from bistand.underrattelse import services
+
+    application = world.application(case)
+    gone = HouseholdMember.objects.create(
+        household=case.household,
+        person=get_or_create_person("198703039985"),
+        role="partner",
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2020, 12, 31),
+        basis=MembershipBasis.SIGNED,
+    )
+    assert gone.pk not in {m.pk for m in services.members(application)}
