@@ -51,7 +51,18 @@ class ReconsiderationSerializer(serializers.ModelSerializer):
 
 
 class AppealSerializer(serializers.ModelSerializer):
-    application = serializers.IntegerField(source="decision.application_id", read_only=True)
+    application = serializers.IntegerField(
+        source="decision.application_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Ansökan vars beslut överklagas; null för ett beslut om akut hjälp.",
+    )
+    urgent_request = serializers.IntegerField(
+        source="urgent_decision.request_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Ansökan om akut hjälp vars beslut överklagas (urgent_decision); annars null.",
+    )
     attachments = serializers.SerializerMethodField()
     reconsiderations = ReconsiderationSerializer(many=True, read_only=True)
 
@@ -61,6 +72,8 @@ class AppealSerializer(serializers.ModelSerializer):
             "id",
             "application",
             "decision",
+            "urgent_request",
+            "urgent_decision",
             "channel",
             "text",
             "arrived_on",
@@ -210,7 +223,7 @@ class AppealDetail(APIView):
         appeal = _appeal(request, pk)
         record_access(
             request.user,
-            case_id=appeal.decision.application.case_id,
+            case_id=appeal.case_id,
             purpose="API",
             view="api.appeals-detail",
         )

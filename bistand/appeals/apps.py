@@ -9,7 +9,7 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from bistand.core import extensions
 
-        from . import panels
+        from . import panels, urgent_views
 
         extensions.register(
             extensions.CASE, "appeals/_case_panel.html", panels.case_panel, order=40
@@ -22,4 +22,10 @@ class AppealsConfig(AppConfig):
             "appeals/_minasidor_panel.html",
             panels.minasidor_panel,
             order=40,
+        )
+        extensions.register(
+            extensions.MINASIDOR_HOME,
+            "appeals/_minasidor_urgent_panel.html",
+            urgent_views.minasidor_home_panel,
+            order=45,
         )

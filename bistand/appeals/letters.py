@@ -73,6 +73,27 @@ def header(decision: Decision) -> Header:
     )
 
 
+def urgent_header(urgent_decision) -> Header:
+    """The header for an urgent decision (nödbistånd): the case, the committee, the one who
+    asked."""
+    request = urgent_decision.request
+    municipality = request.case.municipality
+    applicant = request.applicant
+    return Header(
+        municipality.name,
+        "Socialnämnden",
+        request.case.reference,
+        timezone.localdate(urgent_decision.decided_at),
+        "akut hjälp (nödbistånd)",
+        [{"name": f"{applicant.given_name} {applicant.family_name}".strip()}],
+        "du",
+    )
+
+
+def header_of(appeal) -> Header:
+    return urgent_header(appeal.urgent_decision) if appeal.is_urgent else header(appeal.decision)
+
+
 def _render(template: str, context: dict) -> str:
     return render_to_string(
         f"appeals/letters/{template}",
@@ -83,11 +104,10 @@ def _render(template: str, context: dict) -> str:
 def dismissal_html(appeal) -> str:
     from .services import timeliness
 
-    decision = appeal.decision
     return _render(
         "dismissal.html",
         {
-            "h": header(decision),
+            "h": header_of(appeal),
             "appeal": appeal,
             "today": timezone.localdate(appeal.dismissed_at or timezone.now()),
             "found": timeliness(appeal),
@@ -175,11 +195,18 @@ def bundle_pdf(appeal) -> bytes:
 
     from .services import timeliness
 
-    decision = appeal.decision
-    application = decision.application
-    h = header(decision)
+    h = header_of(appeal)
     reconsiderations = list(appeal.reconsiderations.order_by("decided_at", "pk"))
-    material, material_note = kommunicering_parts(application)
+    if appeal.is_urgent:  # no kommunicering on the urgent path
+        material, material_note = (
+            [],
+            (
+                "Beslutet gällde akut hjälp (nödbistånd). Inget material finns registrerat som "
+                "kommunicerat före beslutet."
+            ),
+        )
+    else:
+        material, material_note = kommunicering_parts(appeal.decision.application)
     attachments = list(appeal.attachments.all())
     images: dict[str, tuple[bytes, str]] = {}
     pdf_files = []
@@ -207,8 +234,12 @@ def bundle_pdf(appeal) -> bytes:
         writer.append(PdfReader(io.BytesIO(pdf)))
 
     add(write_pdf(_render("cover.html", context)))
-    letter = archive_letter(decision, actor=Actor.system("appeals"))
-    add(bytes(letter.pdf))
+    if appeal.is_urgent:  # the urgent decision's letter, made from its stored HTML
+        from bistand.urgent.services import letter_pdf
+
+        add(letter_pdf(appeal.urgent_decision))
+    else:
+        add(bytes(archive_letter(appeal.decision, actor=Actor.system("appeals")).pdf))
     for r in reconsiderations:
         add(bytes(r.letter_pdf))
     add(write_pdf(_render("material.html", context)))

@@ -15,11 +15,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from bistand.cases.models import Person
 from bistand.decisions.models import Decision, Outcome
 from bistand.eservice.models import attachment_store
 from bistand.rules.money import format_kr, from_ore
+
+#: Exactly one of ``decision`` (the month's decision) and ``urgent_decision`` (nödbistånd).
+ONE_SUBJECT = Q(decision__isnull=False, urgent_decision__isnull=True) | Q(
+    decision__isnull=True, urgent_decision__isnull=False
+)
 
 
 class Channel(models.TextChoices):
@@ -33,7 +39,17 @@ class Delivery(models.Model):
     Mina sidor records the first opening only, the mailbox the day the letter was put in it,
     post the day it was sent (and, if known, the actual day it arrived)."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="deliveries")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="deliveries", null=True, blank=True
+    )
+    # Or an urgent decision (nödbistånd, bistand.urgent): exactly one of the two is set.
+    urgent_decision = models.ForeignKey(
+        "urgent.UrgentDecision",
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
     channel = models.CharField("sätt", max_length=10, choices=Channel.choices)
     sent_on = models.DateField("skickat", null=True, blank=True)
     delivered_on = models.DateField(
@@ -57,11 +73,19 @@ class Delivery(models.Model):
         verbose_name = "delgivning"
         verbose_name_plural = "delgivningar"
         constraints = [
-            models.UniqueConstraint(fields=["decision", "channel"], name="one_delivery_per_channel")
+            models.UniqueConstraint(
+                fields=["decision", "channel"], name="one_delivery_per_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["urgent_decision", "channel"], name="one_urgent_delivery_per_channel"
+            ),
+            models.CheckConstraint(
+                condition=ONE_SUBJECT, name="delivery_of_a_decision_or_an_urgent_decision"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} ({self.decision_id})"
+        return f"{self.get_channel_display()} ({self.decision_id or self.urgent_decision_id})"
 
 
 class AppealChannel(models.TextChoices):
@@ -85,14 +109,26 @@ class AppealStatus(models.TextChoices):
 
 
 class CourtOutcome(models.TextChoices):
-    UPHELD = "upheld", "fastställt"
-    CHANGED = "changed", "ändrat"
-    REMANDED = "remanded", "undanröjt och återförvisat"
-    DISMISSED = "dismissed", "avvisat"
+    UPHELD = "upheld", gettext_noop("fastställt")
+    CHANGED = "changed", gettext_noop("ändrat")
+    REMANDED = "remanded", gettext_noop("undanröjt och återförvisat")
+    DISMISSED = "dismissed", gettext_noop("avvisat")
 
 
 class Appeal(models.Model):
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    """An appeal of a decision on ekonomiskt bistånd (``decision``) or of an urgent decision
+    (``urgent_decision``, bistand.urgent): exactly one of the two is set."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="appeals", null=True, blank=True
+    )
+    urgent_decision = models.ForeignKey(
+        "urgent.UrgentDecision",
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        null=True,
+        blank=True,
+    )
     channel = models.CharField("inkom via", max_length=10, choices=AppealChannel.choices)
     text = models.TextField("överklagandet")
     arrived_on = models.DateField("inkom till nämnden")
@@ -151,11 +187,35 @@ class Appeal(models.Model):
                 condition=Q(appellant__isnull=False) | Q(registered_by__isnull=False),
                 name="appeal_names_who_brought_it",
             ),
+            models.CheckConstraint(
+                condition=ONE_SUBJECT, name="appeal_of_a_decision_or_an_urgent_decision"
+            ),
         ]
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"Överklagande {self.pk}"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgent_decision_id is not None
+
+    @property
+    def subject(self):
+        """The appealed decision: a ``decisions.Decision`` or an ``urgent.UrgentDecision``."""
+        return self.urgent_decision if self.is_urgent else self.decision
+
+    @property
+    def case_id(self) -> int:
+        if self.is_urgent:
+            return self.urgent_decision.request.case_id
+        return self.decision.application.case_id
+
+    @property
+    def case_reference(self) -> str:
+        if self.is_urgent:
+            return self.urgent_decision.request.case.reference
+        return self.decision.application.case.reference
 
 
 def _appeal_file_path(instance: AppealAttachment, filename: str) -> str:

@@ -76,8 +76,24 @@ def parameters(day: date | None = None) -> Parameters:
     )
 
 
-def _case_id(decision: Decision) -> int:
+def _is_urgent(decision) -> bool:
+    """An ``urgent.UrgentDecision`` (nödbistånd) rather than a month's ``Decision``."""
+    return decision._meta.label == "urgent.UrgentDecision"
+
+
+def _case_id(decision) -> int:
+    if _is_urgent(decision):
+        return decision.request.case_id
     return decision.application.case_id
+
+
+def _of(decision) -> dict:
+    """The filter on ``Delivery`` / ``Appeal`` for either kind of decision."""
+    return {"urgent_decision": decision} if _is_urgent(decision) else {"decision": decision}
+
+
+def _subject(decision) -> str:
+    return f"urgent_decision:{decision.pk}" if _is_urgent(decision) else f"decision:{decision.pk}"
 
 
 # --------------------------------------------------------------------------- delivery
@@ -109,6 +125,33 @@ def record_read_on_minasidor(application: Application, person: Person) -> Delive
                 data={"channel": Channel.MINASIDOR, "delivered_on": str(delivery.delivered_on)},
             )
     except IntegrityError:  # a second tab opened it at the same moment
+        return None
+    return delivery
+
+
+def record_urgent_read_on_minasidor(urgent_decision, person: Person) -> Delivery | None:
+    """The applicant (or an adult of the case) opened the urgent decision's letter on Mina
+    sidor: recorded the first time only, as for a month's decision."""
+    if Delivery.objects.filter(urgent_decision=urgent_decision, channel=Channel.MINASIDOR).exists():
+        return None
+    actor = Actor.applicant(person)
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                urgent_decision=urgent_decision,
+                channel=Channel.MINASIDOR,
+                delivered_on=today(),
+                opened_by=person,
+                recorded_by=actor,
+            )
+            record(
+                "appeals.delivered",
+                actor=actor,
+                case_id=_case_id(urgent_decision),
+                subject=_subject(urgent_decision),
+                data={"channel": Channel.MINASIDOR, "delivered_on": str(delivery.delivered_on)},
+            )
+    except IntegrityError:
         return None
     return delivery
 
@@ -181,7 +224,7 @@ def record_post(
     days = parameters(sent_on).post_delivery_days
     with transaction.atomic():
         delivery, _ = Delivery.objects.update_or_create(
-            decision=decision,
+            **_of(decision),
             channel=Channel.POST,
             defaults={
                 "sent_on": sent_on,
@@ -196,7 +239,7 @@ def record_post(
             "appeals.delivered",
             actor=actor,
             case_id=_case_id(decision),
-            subject=f"decision:{decision.pk}",
+            subject=_subject(decision),
             data={
                 "channel": Channel.POST,
                 "sent_on": str(sent_on),
@@ -224,11 +267,12 @@ class DeliveryStatus:
         return self.on is not None
 
 
-def delivery_of(decision: Decision) -> DeliveryStatus:
+def delivery_of(decision) -> DeliveryStatus:
     """The earliest proven delivery (read on Mina sidor, put in the digital mailbox, an actual
     postal delivery date); without one, the assumed postal delivery (sent + N days,
-    ``national.appeals``); without that, unknown."""
-    rows = list(Delivery.objects.filter(decision=decision).order_by("recorded_at", "pk"))
+    ``national.appeals``); without that, unknown. ``decision``: a month's ``Decision`` or an
+    ``urgent.UrgentDecision``."""
+    rows = list(Delivery.objects.filter(**_of(decision)).order_by("recorded_at", "pk"))
     proven = [(r.delivered_on, r) for r in rows if r.delivered_on is not None]
     if proven:
         on, row = min(proven, key=lambda pair: pair[0])
@@ -288,14 +332,23 @@ def submit_appeal(application: Application, person: Person, text: str, uploads=(
     """The applicant's appeal from Mina sidor (the caller has checked that the application is
     theirs: eservice.services.application_for). Arrives today; files already validated by the
     e-service's attachment form."""
-    decision = decision_of(application)
+    return _submit(decision_of(application), person, text, uploads)
+
+
+def submit_urgent_appeal(urgent_decision, person: Person, text: str, uploads=()) -> Appeal:
+    """The applicant's appeal of an urgent decision from Mina sidor (the caller has checked
+    that the urgent request is theirs: urgent.views.own_requests)."""
+    return _submit(urgent_decision, person, text, uploads)
+
+
+def _submit(decision, person: Person, text: str, uploads=()) -> Appeal:
     text = _clean_text(text)
     actor = Actor.applicant(person)
     stored: list[AppealAttachment] = []
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
-                decision=decision,
+                **_of(decision),
                 channel=AppealChannel.MINASIDOR,
                 text=text,
                 arrived_on=today(),
@@ -306,10 +359,10 @@ def submit_appeal(application: Application, person: Person, text: str, uploads=(
             record(
                 "appeals.received",
                 actor=actor,
-                case_id=application.case_id,
+                case_id=_case_id(decision),
                 subject=f"appeal:{appeal.pk}",
                 data={
-                    "decision": decision.pk,
+                    "decision": _subject(decision),
                     "channel": AppealChannel.MINASIDOR,
                     "attachments": len(stored),
                 },
@@ -322,7 +375,15 @@ def submit_appeal(application: Application, person: Person, text: str, uploads=(
 
 
 def register_paper_appeal(application: Application, *, user, text: str, arrived_on: date) -> Appeal:
-    decision = decision_of(application)
+    return _register_paper(decision_of(application), user=user, text=text, arrived_on=arrived_on)
+
+
+def register_paper_urgent_appeal(urgent_decision, *, user, text: str, arrived_on: date) -> Appeal:
+    """A paper appeal of an urgent decision, with the day it arrived."""
+    return _register_paper(urgent_decision, user=user, text=text, arrived_on=arrived_on)
+
+
+def _register_paper(decision, *, user, text: str, arrived_on: date) -> Appeal:
     text = _clean_text(text)
     if arrived_on > today():
         raise AppealError("Dagen då överklagandet kom in kan inte ligga i framtiden.")
@@ -330,7 +391,7 @@ def register_paper_appeal(application: Application, *, user, text: str, arrived_
         raise AppealError("Överklagandet kan inte ha kommit in före beslutsdagen.")
     with transaction.atomic():
         appeal = Appeal.objects.create(
-            decision=decision,
+            **_of(decision),
             channel=AppealChannel.PAPER,
             text=text,
             arrived_on=arrived_on,
@@ -339,9 +400,9 @@ def register_paper_appeal(application: Application, *, user, text: str, arrived_
         record(
             "appeals.received",
             actor=Actor.user(user),
-            case_id=application.case_id,
+            case_id=_case_id(decision),
             subject=f"appeal:{appeal.pk}",
-            data={"decision": decision.pk, "channel": AppealChannel.PAPER},
+            data={"decision": _subject(decision), "channel": AppealChannel.PAPER},
         )
     return appeal
 
@@ -388,7 +449,7 @@ def judge(delivered_on: date | None, arrived_on: date) -> str:
 
 def timeliness(appeal: Appeal) -> TimelinessResult:
     """Computed now from the recorded deliveries; an unknown delivery is never late."""
-    status = delivery_of(appeal.decision)
+    status = delivery_of(appeal.subject)
     result = judge(status.on, appeal.arrived_on)
     return TimelinessResult(result, appeal.arrived_on, status.on, status.how, status.period_end)
 
@@ -399,6 +460,9 @@ def _tell_household(appeal: Appeal) -> None:
     from bistand.cases.membership import confirmed_adults
     from bistand.notifications.services import notify
 
+    if appeal.is_urgent:  # the one who asked for the urgent help
+        notify(appeal.urgent_decision.request.applicant, "appeal_update", case_id=appeal.case_id)
+        return
     application = appeal.decision.application
     for adult in confirmed_adults(application):
         notify(adult.person, "appeal_update", case_id=application.case_id)
@@ -406,7 +470,9 @@ def _tell_household(appeal: Appeal) -> None:
 
 def _locked(appeal: Appeal) -> Appeal:
     return (
-        Appeal.objects.select_for_update().select_related("decision__application").get(pk=appeal.pk)
+        Appeal.objects.select_for_update()
+        .select_related("decision__application", "urgent_decision__request")
+        .get(pk=appeal.pk)
     )
 
 
@@ -440,7 +506,7 @@ def examine(appeal: Appeal, *, user) -> Appeal:
         record(
             "appeals.examined",
             actor=Actor.user(user),
-            case_id=appeal.decision.application.case_id,
+            case_id=appeal.case_id,
             subject=f"appeal:{appeal.pk}",
             data={
                 "timeliness": found.result,
@@ -482,7 +548,7 @@ def dismiss(appeal: Appeal, *, user, reasons: str) -> Appeal:
         record(
             "appeals.dismissed",
             actor=Actor.user(user),
-            case_id=appeal.decision.application.case_id,
+            case_id=appeal.case_id,
             subject=f"appeal:{appeal.pk}",
             data={"letter_sha256": appeal.dismissal_sha256},
         )
@@ -522,6 +588,11 @@ def reconsider(
         raise AppealError("Beloppet kan inte vara negativt.")
     with transaction.atomic():
         appeal = _locked(appeal)
+        if appeal.is_urgent:
+            raise AppealError(
+                "Ett beslut om akut hjälp ändras genom ett nytt beslut om akut hjälp, inte här. "
+                "Lämna över överklagandet om beslutet inte ändras helt."
+            )
         decision = Decision.objects.select_for_update().get(pk=appeal.decision_id)
         if kind == ReconsiderationKind.OMPROVNING:
             if appeal.status != AppealStatus.EXAMINED or appeal.timeliness == Timeliness.LATE:
@@ -667,7 +738,7 @@ def forward(appeal: Appeal, *, user, statement: str = "") -> Appeal:
         record(
             "appeals.forwarded",
             actor=Actor.user(user),
-            case_id=appeal.decision.application.case_id,
+            case_id=appeal.case_id,
             subject=f"appeal:{appeal.pk}",
             data={
                 "forwarded_on": str(appeal.forwarded_on),
@@ -705,7 +776,7 @@ def record_court_outcome(
         record(
             "appeals.court_outcome",
             actor=Actor.user(user),
-            case_id=appeal.decision.application.case_id,
+            case_id=appeal.case_id,
             subject=f"appeal:{appeal.pk}",
             data={
                 "outcome": outcome,
@@ -730,11 +801,23 @@ def appeals_of(application: Application) -> QuerySet[Appeal]:
 
 
 def visible_appeals(user) -> QuerySet[Appeal]:
+    """Appeals of decisions in the applications the user sees, and of urgent decisions in the
+    cases the user sees."""
     from bistand.staff import access
 
     return Appeal.objects.filter(
-        decision__application__in=access.applications_visible_to(user)
-    ).select_related("decision__application__case")
+        Q(decision__application__in=access.applications_visible_to(user))
+        | Q(urgent_decision__request__case__in=access.cases_visible_to(user))
+    ).select_related("decision__application__case", "urgent_decision__request__case")
+
+
+def urgent_appeals_of(urgent_decision) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(urgent_decision=urgent_decision)
+        .select_related("urgent_decision__request")
+        .prefetch_related("attachments")
+        .order_by("arrived_on", "pk")
+    )
 
 
 @dataclass

@@ -320,6 +320,10 @@ def applicant_letter(request, pk: int):
         case_id=urgent.case_id,
         subject=f"urgent:{urgent.pk}",
     )
+    # Delivery (FL 33 §, 44 §): the first opening starts the appeal period (bistand.appeals).
+    from bistand.appeals.services import record_urgent_read_on_minasidor
+
+    record_urgent_read_on_minasidor(decision, request.applicant)
     return _pdf(decision)
 
 
