@@ -67,3 +67,27 @@ def test_only_confirmed_adults_count_as_the_cases_adults(world, application):
     assert stranger.person not in services.adults_of(world.case, application.month)
     assert not services.is_adult_of(world.case, stranger.person.pk)
     assert services.is_adult_of(world.case, world.partner.pk)
+
+
+def test_no_health_code_in_the_audit_log(world, application):
+    """The hash-chained audit log cannot be cleaned later: an exemption's ground or an absence's
+    kind of reason (e.g. "medical", "illness") stays in the rows, not in the log."""
+    from bistand.audit.models import AuditEvent
+    from bistand.audit.services import Actor
+
+    services.add_exemption(
+        world.case,
+        world.partner,
+        ground=ExemptionGround.MEDICAL,
+        text="",
+        valid_from=date(2026, 12, 1),
+        valid_to=None,
+        actor=Actor.system("test"),
+    )
+    services.report_absence(
+        application, world.applicant, day=date(2026, 12, 2), reason_kind="illness", reason="Feber"
+    )
+    logged = " ".join(
+        str(e.data) for e in AuditEvent.objects.filter(action__startswith="aktivitetskrav.")
+    )
+    assert logged and "medical" not in logged and "illness" not in logged
