@@ -1,5 +1,5 @@
-"""The panels and pages the later apps put on Mina sidor (aviseringar, akut hjälp,
-planeringsmöte, kommunicering, överklagande) speak English when the applicant has chosen it
+"""The panels and pages the later apps put on Mina sidor (aviseringar, akut hjälp and its
+appeal, planeringsmöte, kommunicering, överklagande) speak English when the applicant has chosen it
 with the language form, and Swedish otherwise: for each, its English text is shown and not the
 Swedish one, and with the Swedish cookie the Swedish text as before. Each uses the apps' own
 test fixtures, so every panel has something to show."""
@@ -147,7 +147,26 @@ def test_urgent_help_panel_form_and_status(client, world):  # noqa: F811
         HOME,
         ("Granted: 400", "Beviljad: 400"),
         ("Decision letter (PDF)", "Beslutsbrev (PDF)"),
+        ("Appeal a decision on urgent help", "Överklaga beslut om akut hjälp"),
+        ("Appeal or follow your appeal", "Överklaga eller följ ditt överklagande"),
     )
+    appeal = reverse("appeals:minasidor-urgent", args=[request.pk])
+    speaks(
+        client,
+        appeal,
+        ("Appeal the decision on urgent help", "Överklaga beslutet om akut hjälp"),
+        ("The decision on urgent help was made on", "Beslutet om akut hjälp fattades"),
+        ("What do you want changed in the decision, and why?", "Vad vill du ändra i beslutet"),
+    )
+    english = in_language(client, "en", appeal, {"text": "Jag behöver mer än 400 kr."})
+    assert "Your appeal has been sent. The committee first checks" in english
+    speaks(
+        client,
+        appeal,
+        ("Your appeals", "Dina överklaganden"),
+        ("The committee will check whether it arrived in time.", "Nämnden ska pröva om det"),
+    )
+    speaks(client, HOME, ("1 appeal", "1 överklagande"))
 
 
 def test_planning_meeting_panel_and_booking(client, world):  # noqa: F811
