@@ -716,7 +716,12 @@ def _write(plans: list[Plan]) -> list[Decision]:
         application = plan.application
         if application.pk in earlier:  # a second round: replaced, the old one in its history
             proposals[application.pk] = decisions.create_proposal(
-                application, calculation, plan.routing, plan.flags, ROBOT
+                application,
+                calculation,
+                plan.routing,
+                plan.flags,
+                ROBOT,
+                loggable_code=loggable_code,
             )
             continue
         proposal = Proposal(
@@ -733,7 +738,7 @@ def _write(plans: list[Plan]) -> list[Decision]:
             actor=ROBOT,
             case_id=plan.application.case_id,
             subject=f"application:{plan.application.pk}",
-            data=decisions.proposal_event(proposal, plan.routing),
+            data=decisions.proposal_event(proposal, plan.routing, loggable_code=loggable_code),
         )
     # What Proposal.save does for one: the queues count flagged proposals by this column.
     for flagged in (True, False):

@@ -141,6 +141,11 @@ def test_illness_as_the_obstacle_without_a_certificate_is_flagged(world, caplog)
     assert "SOU 2025:15" in found[0]["evidence"]["legal_source"]
     # health data: the robot's log line names no läkarintyg flag
     assert "LAKARINTYG" not in caplog.text and "SPECIAL_CATEGORY" in caplog.text
+    # nor does the hash-chained audit log, which cannot be cleaned later
+    from bistand.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="proposal.created")
+    assert "LAKARINTYG" not in str(event.data) and "SPECIAL_CATEGORY" in event.data["flags"]
 
 
 def test_an_expired_certificate_is_flagged_and_a_valid_one_is_not(world):
