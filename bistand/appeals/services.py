@@ -470,7 +470,9 @@ def _tell_household(appeal: Appeal) -> None:
 
 def _locked(appeal: Appeal) -> Appeal:
     return (
-        Appeal.objects.select_for_update()
+        # Only the appeal's row: the joined decision is on the nullable side of an outer join
+        # now that an appeal is of either kind of decision (PostgreSQL refuses to lock it).
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("decision__application", "urgent_decision__request")
         .get(pk=appeal.pk)
     )
