@@ -164,6 +164,8 @@ def waive(request, pk: int):
         else:
             messages.success(request, "Skälet att besluta utan kommunicering är registrerat.")
             return redirect(reverse("workspace:application", args=[pk]) + "#kommunicering")
+    # The page shows the case again (with what was written kept): its opening is logged.
+    access.open_case(request.user, application.case_id, purpose=PURPOSE, view="kommunicering.waive")
     return render(
         request,
         "kommunicering/waive.html",
