@@ -112,7 +112,9 @@ def test_a_waiver_without_ground_or_reason_is_refused_and_the_text_kept(client, 
     # the page shown again is an opening of the case: access-logged
     from bistand.audit.models import AuditEvent
 
-    assert AuditEvent.objects.filter(action="case.opened", data__view="kommunicering.waive").exists()
+    assert AuditEvent.objects.filter(
+        action="case.opened", data__view="kommunicering.waive"
+    ).exists()
 
 
 def test_read_only_staff_cannot_send_another_unit_does_not_see(client, world, capped):
