@@ -187,6 +187,8 @@ def decide(request, pk: int):
     proposal = getattr(urgent, "proposal", None)
     decision = getattr(urgent, "decision", None)
     payment = getattr(decision, "payment", None) if decision else None
+    # The request's page shown again (with what was written kept): its opening is logged.
+    access.open_case(request.user, urgent.case_id, purpose=PURPOSE, view="urgent:decide")
     return _detail(request, urgent, proposal, decision, payment, form, status=400)
 
 
