@@ -257,6 +257,8 @@ def test_bad_input_gives_swedish_messages_and_keeps_what_was_written(case, world
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ange beloppet i kronor" in page and "sexhundra" in page and "Elen." in page
+    # the request's page shown again is an opening of the case: access-logged
+    assert AuditEvent.objects.filter(action="case.opened", data__view="urgent:decide").exists()
 
 
 def test_queue_and_case_panel_and_staff_link(case, world, client):
