@@ -261,3 +261,29 @@ def test_supplementary_payment_follows_the_payment_file_not_a_manual_mark(
         client.post(f"/handlaggning/overklaganden/tillagg/{payment.pk}/utbetald/").status_code
         == 404
     )
+
+
+def test_the_supplement_is_on_the_payments_page(client, decided, world, settings, tmp_path):
+    from bistand.payments import services as payments
+
+    settings.VAR_DIR = tmp_path
+    appeal = services.examine(_paper(decided, world), user=world.users["anna"])
+    services.reconsider(
+        appeal, user=world.users["anna"], new_amount_ore=decided.amount_ore + 5000, reasons="x"
+    )
+    day = payments.next_bank_day(timezone.localdate()).isoformat()
+    client.force_login(world.users["lead"])
+    # The payee has no account yet: both the decision's payment and the supplement are listed
+    # as left out of the file, with the case.
+    page = client.post("/handlaggning/utbetalningar/", {"execution_date": day}).content.decode()
+    reference = decided.application.case.reference
+    left_out = page.split("Utbetalningar som inte kom med i filen")[1].split("</table>")[0]
+    assert left_out.count(f">{reference}</th>") == 2 and "50\xa0kr" in left_out
+    assert "saknar kontonummer" in left_out
+    payee = decided.payment.payee
+    type(payee).objects.filter(pk=payee.pk).update(given_name="Maria", family_name="Berg")
+    payments.set_payout_account(
+        payee, clearing_number="8327-9", account_number="123 456 789-0", actor=Actor.system("t")
+    )
+    response = client.post("/handlaggning/utbetalningar/", {"execution_date": day}, follow=True)
+    assert "Betalfilen är skapad: 2 betalningar." in response.content.decode()
