@@ -47,6 +47,7 @@ from bistand.decisions.models import (
     ControlOutcome,
     Decision,
     DecisionItem,
+    DecisionPolicy,
     Outcome,
     Proposal,
     Route,
@@ -209,6 +210,11 @@ def load(municipality: Municipality, month: Month) -> HistoryResult:
         activities=_storable(outcomes.ACTIVITIES, months[-1], "activity"),
         batch=_Batch(),
         result=result,
+        delegation_reference=getattr(
+            DecisionPolicy.objects.filter(municipality=municipality).first(),
+            "delegation_reference",
+            "",
+        ),
     )
     profiles = [p for p, n in PROFILES for _ in range(n)]
     households = synthetic.households(HISTORY_HOUSEHOLDS, months[-1], HISTORY_SEED)
@@ -268,6 +274,9 @@ class _Context:
     activities: dict
     batch: _Batch
     result: HistoryResult
+    #: The municipality's delegation order, named by every automated decision (its letter must
+    #: say under which delegation it was made, FL 32 § and KL 6 kap. 37 §).
+    delegation_reference: str = ""
 
 
 def _one_household(context: _Context, household, profile: str, plan, unit) -> None:
@@ -481,6 +490,7 @@ def _application(
         automated_function=AUTOMATED_FUNCTION if automated else "",
         automated_function_version=AUTOMATED_FUNCTION_VERSION if automated else "",
         rules_version=calculation.engine_version,
+        delegation_reference=context.delegation_reference if automated else "",
     )
     batch.add(application, snapshot, proposal, decision)
     batch.add(

@@ -70,6 +70,17 @@ def check_hinder_for_every_adult_month_and_stickprov_outcomes(loaded):
     assert not controls.filter(outcome=ControlOutcome.PENDING).exists()
 
 
+def check_automated_decisions_name_the_delegation(loaded):
+    """A letter for an automated decision must say under which delegation it was made; without
+    it the worker's letter task refused every historic automated decision at each start."""
+    from bistand.decisions.models import Decision
+
+    automated = Decision.objects.exclude(automated_function="")
+    assert automated.exists()
+    assert not automated.filter(delegation_reference="").exists()
+    assert not Decision.objects.filter(automated_function="").exclude(delegation_reference="")
+
+
 def check_loading_again_adds_nothing(loaded):
     municipality, _ = loaded
     before = Application.objects.count()
@@ -85,4 +96,5 @@ def test_the_demo_history(loaded):
     check_a_year_of_applications_decided_by_both_routes(loaded)
     check_closures_with_reasons_and_returns(loaded)
     check_hinder_for_every_adult_month_and_stickprov_outcomes(loaded)
+    check_automated_decisions_name_the_delegation(loaded)
     check_loading_again_adds_nothing(loaded)
