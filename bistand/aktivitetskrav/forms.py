@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import AbsenceReason, ActivityKind, CertificateStatus, ExemptionGround
 
@@ -162,26 +163,34 @@ class AttendanceForm(forms.Form):
 
 
 class AbsenceReportForm(forms.Form):
-    """The applicant's report on Mina sidor."""
+    """The applicant's report on Mina sidor (in English too: bistand/locale)."""
 
     day = _date("Dag du inte kunde delta")
     reason_kind = forms.ChoiceField(
-        label="Varför kunde du inte delta?",
-        choices=AbsenceReason.choices,
+        label=_("Varför kunde du inte delta?"),
+        choices=[(value, _(label)) for value, label in AbsenceReason.choices],  # marked in models
         widget=forms.RadioSelect,
-        error_messages={"required": "Välj varför du inte kunde delta."},
+        error_messages={"required": _("Välj varför du inte kunde delta.")},
     )
     reason = forms.CharField(
-        label="Berätta mer (frivilligt)",
+        label=_("Berätta mer (frivilligt)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = self.fields["day"]
+        day.label = _("Dag du inte kunde delta")
+        day.help_text = _("ÅÅÅÅ-MM-DD, t.ex. 2026-10-05")
+        day.error_messages["required"] = _("Ange dag du inte kunde delta.")
+        day.error_messages["invalid"] = _("Ange dag du inte kunde delta som ÅÅÅÅ-MM-DD.")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reason_kind") == AbsenceReason.OTHER and not cleaned.get("reason"):
-            self.add_error("reason", "Berätta varför när du väljer Annat skäl.")
+            self.add_error("reason", _("Berätta varför när du väljer Annat skäl."))
         return cleaned
 
 
@@ -198,8 +207,8 @@ class CertificateUploadForm(forms.Form):
     """Läkarintyg on Mina sidor: the file (checked like every attachment) and its period."""
 
     file = forms.FileField(
-        label="Läkarintyget",
-        error_messages={"required": "Välj filen med läkarintyget."},
+        label=_("Läkarintyget"),
+        error_messages={"required": _("Välj filen med läkarintyget.")},
     )
     valid_from = _date("Intyget gäller från")
     valid_until = _date("Intyget gäller till")
@@ -208,11 +217,29 @@ class CertificateUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        self.fields[
-            "file"
-        ].help_text = (
-            f"PDF, JPG eller PNG, högst {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB."
-        )
+        self.fields["file"].help_text = _("PDF, JPG eller PNG, högst %(mb)s MB.") % {
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
+        # The same Swedish as _date's, as whole sentences for the translation.
+        for name, label, required, invalid in (
+            (
+                "valid_from",
+                _("Intyget gäller från"),
+                _("Ange intyget gäller från."),
+                _("Ange intyget gäller från som ÅÅÅÅ-MM-DD."),
+            ),
+            (
+                "valid_until",
+                _("Intyget gäller till"),
+                _("Ange intyget gäller till."),
+                _("Ange intyget gäller till som ÅÅÅÅ-MM-DD."),
+            ),
+        ):
+            field = self.fields[name]
+            field.label = label
+            field.help_text = _("ÅÅÅÅ-MM-DD, t.ex. 2026-10-05")
+            field.error_messages["required"] = required
+            field.error_messages["invalid"] = invalid
 
     def clean_file(self):
         from bistand.eservice.forms import AttachmentForm
@@ -225,7 +252,7 @@ class CertificateUploadForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
-            self.add_error("valid_until", "Till-datumet får inte vara före från-datumet.")
+            self.add_error("valid_until", _("Till-datumet får inte vara före från-datumet."))
         return cleaned
 
 

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 
@@ -80,10 +81,10 @@ class Plan(models.Model):
 
 
 class ActivityKind(models.TextChoices):
-    ABILITY = "ability", "höja förmågan att arbeta"
-    LANGUAGE = "language", "språk"
-    JOB_SEEKING = "job_seeking", "arbetssökande"
-    WORKPLACE = "workplace", "arbetsplatsförlagd"
+    ABILITY = "ability", gettext_noop("höja förmågan att arbeta")
+    LANGUAGE = "language", gettext_noop("språk")
+    JOB_SEEKING = "job_seeking", gettext_noop("arbetssökande")
+    WORKPLACE = "workplace", gettext_noop("arbetsplatsförlagd")
 
 
 class Activity(models.Model):
@@ -123,18 +124,18 @@ class AttendanceSource(models.TextChoices):
 
 
 class ReasonAssessment(models.TextChoices):
-    PENDING = "pending", "ej bedömt"
-    ACCEPTED = "accepted", "godtaget skäl"
-    NOT_ACCEPTED = "not_accepted", "inte godtaget skäl"
+    PENDING = "pending", gettext_noop("ej bedömt")
+    ACCEPTED = "accepted", gettext_noop("godtaget skäl")
+    NOT_ACCEPTED = "not_accepted", gettext_noop("inte godtaget skäl")
 
 
 class AbsenceReason(models.TextChoices):
-    ILLNESS = "illness", "egen sjukdom"
-    CHILD = "child", "vård av sjukt barn"
-    APPOINTMENT = "appointment", "besök hos vård eller myndighet"
-    WORK = "work", "arbete eller anställningsintervju"
-    OTHER = "other", "annat skäl"
-    UNKNOWN = "unknown", "okänt skäl"
+    ILLNESS = "illness", gettext_noop("egen sjukdom")
+    CHILD = "child", gettext_noop("vård av sjukt barn")
+    APPOINTMENT = "appointment", gettext_noop("besök hos vård eller myndighet")
+    WORK = "work", gettext_noop("arbete eller anställningsintervju")
+    OTHER = "other", gettext_noop("annat skäl")
+    UNKNOWN = "unknown", gettext_noop("okänt skäl")
 
 
 class Attendance(models.Model):
@@ -178,9 +179,9 @@ class Attendance(models.Model):
 
 
 class CertificateStatus(models.TextChoices):
-    PENDING = "pending", "ej bedömt"
-    ACCEPTED = "accepted", "godtaget"
-    REJECTED = "rejected", "inte godtaget"
+    PENDING = "pending", gettext_noop("ej bedömt")
+    ACCEPTED = "accepted", gettext_noop("godtaget")
+    REJECTED = "rejected", gettext_noop("inte godtaget")
 
 
 class MedicalCertificate(models.Model):

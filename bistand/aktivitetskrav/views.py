@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bistand.audit.services import Actor
@@ -469,7 +470,7 @@ def report_absence(request, pk: int):
         except services.AktivitetskravError as exc:
             form.add_error("day", exc.messages[0])
         else:
-            messages.success(request, "Tack. Din frånvaro är anmäld till din handläggare.")
+            messages.success(request, _("Tack. Din frånvaro är anmäld till din handläggare."))
             return redirect(reverse("eservice:application", args=[application.pk]))
     errors = _errors(form)
     return render(
@@ -503,7 +504,7 @@ def upload_certificate(request, pk: int):
         except EserviceError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, "Tack. Ditt läkarintyg är skickat till din handläggare.")
+            messages.success(request, _("Tack. Ditt läkarintyg är skickat till din handläggare."))
             return redirect(reverse("eservice:application", args=[application.pk]))
     errors = _errors(form)
     return render(
