@@ -383,6 +383,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStateEnum": "bistand.cases.models.State",
         "MembershipBasisEnum": "bistand.cases.models.MembershipBasis",
+        # Several apps name a field "status" or "channel" with choices of their own.
+        "AppealStatusEnum": "bistand.appeals.models.AppealStatus",
+        "AppealChannelEnum": "bistand.appeals.models.AppealChannel",
+        "DeliveryChannelEnum": "bistand.appeals.models.Channel",
+        "UrgentStatusEnum": "bistand.urgent.models.Status",
+        "UrgentChannelEnum": "bistand.urgent.models.Channel",
     },
 }
 

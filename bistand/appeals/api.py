@@ -102,6 +102,20 @@ class AppealSerializer(serializers.ModelSerializer):
         return [a.filename for a in obj.attachments.all()]
 
 
+class AppealListSerializer(AppealSerializer):
+    """A list row: which decision, where the appeal stands and its dates — not what the
+    applicant wrote, the statement, the reasons or the files (the detail has those, and its
+    reading is access-logged; docs/api.md)."""
+
+    class Meta(AppealSerializer.Meta):
+        fields = tuple(
+            f
+            for f in AppealSerializer.Meta.fields
+            if f
+            not in ("text", "statement", "dismissal_reasons", "attachments", "reconsiderations")
+        )
+
+
 class DeliveryRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Delivery
@@ -176,17 +190,13 @@ def _refused(error: services.AppealError) -> Response:
     tags=[TAG],
     summary="Överklaganden",
     description="Överklagandena i de ärenden du får se, senast inkomna först.",
-    responses={200: AppealSerializer(many=True), 403: FORBIDDEN},
+    responses={200: AppealListSerializer(many=True), 403: FORBIDDEN},
 )
 class AppealList(generics.ListAPIView):
-    serializer_class = AppealSerializer
+    serializer_class = AppealListSerializer
 
     def get_queryset(self):
-        return (
-            services.visible_appeals(self.request.user)
-            .prefetch_related("attachments", "reconsiderations")
-            .order_by("-arrived_on", "-pk")
-        )
+        return services.visible_appeals(self.request.user).order_by("-arrived_on", "-pk")
 
     @extend_schema(
         tags=[TAG],

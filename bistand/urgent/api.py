@@ -97,6 +97,19 @@ class UrgentSerializer(serializers.ModelSerializer):
         return UrgentDecisionSerializer(decision).data if decision else None
 
 
+class UrgentListSerializer(UrgentSerializer):
+    """A list row: what kind of need, when, and where it stands — not what the applicant wrote,
+    the register answers or the motivering (the detail has those, and its reading is
+    access-logged; docs/api.md)."""
+
+    class Meta(UrgentSerializer.Meta):
+        fields = tuple(
+            f
+            for f in UrgentSerializer.Meta.fields
+            if f not in ("description", "proposal", "decision")
+        )
+
+
 class UrgentRegisterSerializer(serializers.Serializer):
     application = serializers.IntegerField(help_text="En ansökan i ärendet (id).")
     person = serializers.IntegerField(help_text="Sökande eller medsökande i ärendet (person-id).")
@@ -126,7 +139,7 @@ def _visible(request, pk: int) -> UrgentRequest:
 
 
 class UrgentList(ListAPIView):
-    serializer_class = UrgentSerializer
+    serializer_class = UrgentListSerializer
 
     def get_queryset(self):
         return visible_requests(self.request.user).order_by("due_at", "pk")

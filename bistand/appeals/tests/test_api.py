@@ -86,3 +86,20 @@ def test_another_unit_gets_404_and_an_empty_list(client, decided, world):
 def test_no_role_is_refused(client, decided, world):
     client.force_login(world.users["norole"])
     assert client.get(reverse("api:appeals-list")).status_code == 403
+
+
+def test_the_list_carries_no_appeal_text_or_statement(client, decided, world):
+    """Lists carry ids, references, states and dates (docs/api.md); the appeal's text, the
+    statement, the dismissal's reasons and the files' names only in the detail, whose reading
+    is access-logged (security review 2026-12-06)."""
+    from bistand.audit.models import AuditEvent
+
+    client.force_login(world.users["anna"])
+    pk = _paper(client, decided, date.today()).json()["id"]
+    opened = AuditEvent.objects.filter(action="case.opened").count()
+    row = client.get(reverse("api:appeals-list")).json()["results"][0]
+    assert row["id"] == pk and row["status"] and row["arrived_on"] == date.today().isoformat()
+    assert not {"text", "statement", "dismissal_reasons", "attachments"} & set(row)
+    assert AuditEvent.objects.filter(action="case.opened").count() == opened
+    detail = client.get(reverse("api:appeals-detail", args=[pk])).json()
+    assert detail["text"] == "Jag överklagar."

@@ -68,3 +68,18 @@ def test_register_decide_and_pay_once(case, world):
     pay = api.post(f"/api/v1/urgent/{pk}/payment/")
     assert pay.status_code == 400 and "konto" in pay.json()["detail"]
     assert UrgentRequest.objects.get(pk=pk).status == "granted"
+
+
+def test_the_list_carries_no_description_proposal_or_decision(case, world):
+    """Lists carry ids, references, kinds and states (docs/api.md); what the applicant wrote,
+    the register answers and the motivering only in the detail, whose reading is access-logged
+    (security review 2026-12-06)."""
+    api = APIClient()
+    api.force_authenticate(world.users["anna"])
+    pk = api.post("/api/v1/urgent/", register_body(world, case), format="json").json()["id"]
+    opened = AuditEvent.objects.filter(action="case.opened").count()
+    row = api.get("/api/v1/urgent/").json()["results"][0]
+    assert row["id"] == pk and row["status"] == "received" and row["reason"] == "no_food"
+    assert not {"description", "proposal", "decision"} & set(row)
+    assert AuditEvent.objects.filter(action="case.opened").count() == opened
+    assert api.get(f"/api/v1/urgent/{pk}/").json()["description"] == "Ingen mat i dag"
