@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bistand.decisions.models import Outcome
-from bistand.eservice.forms import AttachmentForm
+from bistand.eservice.forms import AmountField, AttachmentForm
 
 from .models import CourtOutcome
 
@@ -79,17 +79,11 @@ class PostForm(forms.Form):
 
 
 class ReconsiderForm(forms.Form):
-    new_amount = forms.DecimalField(
+    # Kronor as people write them ("13 840", "13 840,50 kr"): the e-service's field.
+    new_amount = AmountField(
         label="Nytt sammanlagt belopp (kr)",
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        error_messages={
-            "required": "Ange det nya beloppet.",
-            "invalid": "Skriv beloppet med siffror, t.ex. 7450 eller 7450,50.",
-            "min_value": "Beloppet kan inte vara negativt.",
-        },
-        localize=True,
+        required=True,
+        error_messages={"required": "Ange det nya beloppet."},
     )
     reasons = forms.CharField(
         label="Motivering",

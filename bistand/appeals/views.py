@@ -4,6 +4,8 @@ view's panel. Every view: staff (``staff_view``), the application visible to the
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,7 +161,7 @@ def reconsider(request, pk: int, appeal_pk: int, kind: str = ReconsiderationKind
     if not form.is_valid():
         _form_errors(request, form)
         return _back(application)
-    amount_ore = int((form.cleaned_data["new_amount"] * 100).to_integral_value())
+    amount_ore = int((Decimal(form.cleaned_data["new_amount"]) * 100).to_integral_value())
     return _run(
         request,
         application,

@@ -287,3 +287,18 @@ def test_the_supplement_is_on_the_payments_page(client, decided, world, settings
     )
     response = client.post("/handlaggning/utbetalningar/", {"execution_date": day}, follow=True)
     assert "Betalfilen är skapad: 2 betalningar." in response.content.decode()
+
+
+def test_omprovning_through_the_page_takes_the_amount_as_people_write_it(client, decided, world):
+    """"13 840" and "13 840,50 kr" are amounts, as everywhere else in Bistånd (found walking
+    issue 12 through `make run`: the page refused "13 840")."""
+    appeal = services.examine(_paper(decided, world), user=world.users["anna"])
+    client.force_login(world.users["anna"])
+    kronor = decided.amount_ore // 100 + 1900
+    written = f"{kronor // 1000} {kronor % 1000:03d},50 kr"
+    response = client.post(
+        _url("reconsider", decided, appeal.pk),
+        {"new_amount": written, "reasons": "Hyran godtas med 1 900 kr mer."},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert appeal.reconsiderations.get().new_amount_ore == kronor * 100 + 50
