@@ -60,7 +60,25 @@ EVIDENCE_LABELS = {
     "valid_until": "Tillståndet gällde till och med",
     "residence": "Enligt Migrationsverket",
     "legal_source": "Rättskälla",
+    # the aktivitetskrav's and Arbetsförmedlingen's flags (bistand/aktivitetskrav/checks.py)
+    "months_in_row": "Månader i följd med försörjningsstöd",
+    "threshold": "Kravet gäller efter (månader)",
+    "parameter": "Parameter",
+    "absences": "Frånvaro",
+    "received": "Mottagen",
+    "period_start": "Från",
+    "period_end": "Till",
 }
+def _evidence_item(value) -> str:
+    """One item of a list in a flag's evidence, as a caseworker reads it: an absence
+    ({"day": …, "reason": …}) as "2026-12-04 (vård av sjukt barn)", not as a Python dict."""
+    if isinstance(value, dict):
+        head = value.get("day") or value.get("month") or ""
+        rest = ", ".join(str(v) for k, v in value.items() if k not in ("day", "month") and v)
+        return f"{head} ({rest})" if head and rest else str(head or rest)
+    return str(value)
+
+
 MONEY_EVIDENCE = {
     "register",
     "declared",
@@ -378,7 +396,7 @@ def flags(proposal: Proposal | None, month: str) -> list[FlagView]:
             elif key in names:
                 value = names[key].get(value, value)
             elif isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
+                value = ", ".join(_evidence_item(v) for v in value)
             evidence.append((EVIDENCE_LABELS.get(key, key), str(value)))
         out.append(
             FlagView(

@@ -384,3 +384,13 @@ def test_four_eyes_reduction_is_counted_when_the_second_caseworker_decides(world
     assert second.decision.outcome == "partial" and second.decision.decided_by == bo
     assert "Lagrum: Aktivitetskrav" in second.decision.items.get().reasons
     assert reductions() == 1
+
+
+def test_the_case_view_names_the_evidence_in_swedish(world, client):
+    """The flags' evidence as a caseworker reads it, not the data's keys (found walking issue 13
+    through `make run`: "months_in_row", "threshold")."""
+    application = run(world)
+    client.force_login(world.users["anna"])
+    page = client.get(f"/handlaggning/ansokan/{application.pk}/").content.decode()
+    assert "Månader i följd med försörjningsstöd" in page and "Kravet gäller efter" in page
+    assert "months_in_row" not in page and ">threshold<" not in page
