@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from bistand.decisions.models import Decision
 from bistand.decisions.models import Outcome as MonthOutcome
 from bistand.letters.pdf import SCREEN_STYLESHEET, write_pdf
 from bistand.notifications.services import notify
+from bistand.robot.checks import INCOME_SV
 from bistand.rules.errors import InputError, MissingParameterError
 from bistand.rules.money import format_kr, from_ore
 
@@ -57,6 +59,14 @@ class UrgentError(Exception):
 
 
 # --------------------------------------------------------------------------- who
+
+
+def _kr(amount) -> str:
+    """A register's amount as a caseworker reads it ("1 500 kr"); as given if it is not one."""
+    try:
+        return format_kr(Decimal(str(amount)))
+    except (ArithmeticError, ValueError):
+        return f"{amount} kr"
 
 
 def adults(case: Case, on=None) -> list[HouseholdMember]:
@@ -281,8 +291,8 @@ def ask_registers(request: UrgentRequest, month: str) -> tuple[list[dict], list[
                         {
                             "who": who,
                             "source": SOURCES[code].label_sv,
-                            "type": rec["income_type"],
-                            "amount": str(rec.get("amount", "")),
+                            "type": INCOME_SV.get(rec["income_type"], rec["income_type"]),
+                            "amount": _kr(rec.get("amount", "")),
                             "paid_on": str(rec.get("paid_on", "")),
                         }
                     )
@@ -299,7 +309,7 @@ def ask_registers(request: UrgentRequest, month: str) -> tuple[list[dict], list[
         )
     if incomes:
         listed = "; ".join(
-            f"{i['source']}: {i['type']} {i['amount']} kr den {i['paid_on']} ({i['who']})"
+            f"{i['source']}: {i['type']} {i['amount']} den {i['paid_on']} ({i['who']})"
             for i in incomes
         )
         flags.append(

@@ -96,6 +96,10 @@ def test_proposal_flags_register_income_and_says_what_could_not_be_checked(
     proposal = services.make_proposal(urgent.pk)
     codes = [flag["code"] for flag in proposal.flags]
     assert "INCOME_IN_REGISTER" in codes
+    income = next(f for f in proposal.flags if f["code"] == "INCOME_IN_REGISTER")
+    assert (
+        "Bostadsbidrag 1\xa0500\xa0kr den" in income["message"]
+    )  # not "housing_allowance 1500.00"
     assert "REGISTER_UNKNOWN" in codes
     unknown = next(f for f in proposal.flags if f["code"] == "REGISTER_UNKNOWN")
     assert "Kunde inte kontrolleras" in unknown["message"]
