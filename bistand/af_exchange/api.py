@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.staff import access
 
 from . import services
@@ -26,6 +27,7 @@ class AfOutgoingNoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OutgoingAfNotice
+        extra_kwargs = {"attempts": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = (
             "id",
             "person",

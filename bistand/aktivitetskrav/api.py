@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.audit.services import Actor, record_access
 from bistand.cases.models import Person
 from bistand.staff import access
@@ -96,6 +97,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attendance
+        extra_kwargs = {"hours": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = (
             "id",
             "person",

@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.audit.services import record_access
 from bistand.staff import access
 
@@ -119,6 +120,7 @@ class AppealListSerializer(AppealSerializer):
 class DeliveryRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Delivery
+        extra_kwargs = {"assumed_days": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = ("channel", "sent_on", "delivered_on", "assumed_days", "evidence", "recorded_at")
 
 

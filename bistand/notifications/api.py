@@ -18,6 +18,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.cases.models import HouseholdMember
 from bistand.staff import access
 
@@ -137,6 +138,7 @@ class FailedNoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notice
+        extra_kwargs = {"attempts": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = (
             "id",
             "case",

@@ -20,6 +20,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.notifications.apiauth import ApplicantSession
 from bistand.staff import access
 
@@ -53,6 +54,7 @@ class SlotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Slot
+        extra_kwargs = {"minutes": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = ("id", "unit", "unit_name", "starts_at", "ends_at", "minutes", "mode", "place")
         read_only_fields = ("id",)
 

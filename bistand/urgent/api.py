@@ -17,6 +17,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bistand.api.schema_limits import SMALLINT
 from bistand.audit.services import Actor, record_access
 from bistand.staff import access
 
@@ -70,6 +71,7 @@ class UrgentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UrgentRequest
+        extra_kwargs = {"days": SMALLINT}  # the same schema on SQLite and PostgreSQL
         fields = (
             "id",
             "case",

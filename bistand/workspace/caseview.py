@@ -69,6 +69,8 @@ EVIDENCE_LABELS = {
     "period_start": "Från",
     "period_end": "Till",
 }
+
+
 def _evidence_item(value) -> str:
     """One item of a list in a flag's evidence, as a caseworker reads it: an absence
     ({"day": …, "reason": …}) as "2026-12-04 (vård av sjukt barn)", not as a Python dict."""
