@@ -290,7 +290,7 @@ def test_the_supplement_is_on_the_payments_page(client, decided, world, settings
 
 
 def test_omprovning_through_the_page_takes_the_amount_as_people_write_it(client, decided, world):
-    """"13 840" and "13 840,50 kr" are amounts, as everywhere else in Bistånd (found walking
+    """Amounts as "13 840" and "13 840,50 kr", as everywhere else in Bistånd (found walking
     issue 12 through `make run`: the page refused "13 840")."""
     appeal = services.examine(_paper(decided, world), user=world.users["anna"])
     client.force_login(world.users["anna"])
