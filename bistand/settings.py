@@ -217,6 +217,13 @@ REGISTER_ATTEMPTS = int(os.environ.get("BISTAND_REGISTER_ATTEMPTS", "3"))
 # of one arrive while another's are awaited). 1 asks one at a time.
 REGISTER_CONCURRENCY = max(1, int(os.environ.get("BISTAND_REGISTER_CONCURRENCY", "8")))
 
+# The exchange with Arbetsförmedlingen under the aktivitetskrav (docs/af_exchange.md): the
+# adapter ("simulator" or "production"), sending attempts and their first wait, the poll interval.
+AF_EXCHANGE_GATEWAY = os.environ.get("BISTAND_AF_EXCHANGE_GATEWAY", "simulator")
+AF_EXCHANGE_MAX_ATTEMPTS = int(os.environ.get("BISTAND_AF_EXCHANGE_MAX_ATTEMPTS", "4"))
+AF_EXCHANGE_RETRY_SECONDS = float(os.environ.get("BISTAND_AF_EXCHANGE_RETRY_SECONDS", "60"))
+AF_EXCHANGE_POLL_SECONDS = float(os.environ.get("BISTAND_AF_EXCHANGE_POLL_SECONDS", "300"))
+
 # The robot: an application stuck "under automatisk handläggning" longer than this (a worker
 # died) is taken up again by the next worker.
 ROBOT_LEASE_SECONDS = float(os.environ.get("BISTAND_ROBOT_LEASE_SECONDS", "120"))
