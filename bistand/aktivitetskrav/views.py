@@ -55,6 +55,25 @@ def _errors(*forms) -> list[tuple[str, str]]:
     return found
 
 
+def _form_page(request, application, case, person, form, title: str, button: str):
+    """The one-form page (exemption, attendance, läkarintyg): 400 with the errors shown."""
+    errors = _errors(form)
+    return render(
+        request,
+        "aktivitetskrav/form.html",
+        {
+            "application": application,
+            "case": case,
+            "person": person,
+            "form": form,
+            "errors": errors,
+            "title": title,
+            "button": button,
+        },
+        status=400 if errors else 200,
+    )
+
+
 def _case_view(request, pk: int, *, action: bool, view: str):
     application = for_action(request, pk) if action else visible_application(request.user, pk)
     case = access.open_case(request.user, application.case_id, purpose=PURPOSE, view=view)
@@ -170,20 +189,14 @@ def exemption(request, pk: int, person_id: int):
         else:
             messages.success(request, "Undantaget är registrerat.")
             return redirect(_back(application))
-    errors = _errors(form)
-    return render(
+    return _form_page(
         request,
-        "aktivitetskrav/form.html",
-        {
-            "application": application,
-            "case": case,
-            "person": person,
-            "form": form,
-            "errors": errors,
-            "title": "Undantag från aktivitetskravet",
-            "button": "Registrera undantaget",
-        },
-        status=400 if errors else 200,
+        application,
+        case,
+        person,
+        form,
+        "Undantag från aktivitetskravet",
+        "Registrera undantaget",
     )
 
 
@@ -220,20 +233,8 @@ def attendance(request, pk: int, person_id: int):
         else:
             messages.success(request, "Närvaron är registrerad.")
             return redirect(_back(application))
-    errors = _errors(form)
-    return render(
-        request,
-        "aktivitetskrav/form.html",
-        {
-            "application": application,
-            "case": case,
-            "person": person,
-            "form": form,
-            "errors": errors,
-            "title": "Registrera närvaro eller frånvaro",
-            "button": "Registrera",
-        },
-        status=400 if errors else 200,
+    return _form_page(
+        request, application, case, person, form, "Registrera närvaro eller frånvaro", "Registrera"
     )
 
 
@@ -340,20 +341,8 @@ def register_certificate(request, pk: int, person_id: int):
             return redirect(
                 reverse("aktivitetskrav:certificate", args=[application.pk, certificate.pk])
             )
-    errors = _errors(form)
-    return render(
-        request,
-        "aktivitetskrav/form.html",
-        {
-            "application": application,
-            "case": case,
-            "person": person,
-            "form": form,
-            "errors": errors,
-            "title": "Registrera läkarintyg",
-            "button": "Registrera läkarintyget",
-        },
-        status=400 if errors else 200,
+    return _form_page(
+        request, application, case, person, form, "Registrera läkarintyg", "Registrera läkarintyget"
     )
 
 
