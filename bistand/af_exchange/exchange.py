@@ -49,12 +49,8 @@ NOT_CONNECTED = (
 
 
 def conf(name: str):
-    defaults = {
-        "AF_EXCHANGE_MAX_ATTEMPTS": 4,
-        "AF_EXCHANGE_RETRY_SECONDS": 60.0,
-        "AF_EXCHANGE_POLL_SECONDS": 300.0,
-    }
-    return getattr(settings, name, defaults[name])
+    """One of the AF_EXCHANGE_* settings (bistand/settings.py reads them from the environment)."""
+    return getattr(settings, name)
 
 
 def exchange():

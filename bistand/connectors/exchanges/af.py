@@ -416,16 +416,13 @@ class ProductionAfExchange:
 
 def get_exchange(purposes: tuple[str, str]) -> AfExchange:
     """The adapter ``settings.AF_EXCHANGE_GATEWAY`` names ("simulator", the default, or
-    "production"); ``purposes`` = (sending, fetching), sent with every call."""
-    import os
-
+    "production"; from ``BISTAND_AF_EXCHANGE_GATEWAY``); ``purposes`` = (sending, fetching), sent
+    with every call."""
     from django.conf import settings
 
     from ..registry import EXCHANGES
 
-    kind = getattr(settings, "AF_EXCHANGE_GATEWAY", None) or os.environ.get(
-        "BISTAND_AF_EXCHANGE_GATEWAY", "simulator"
-    )
+    kind = settings.AF_EXCHANGE_GATEWAY
     try:
         adapter = EXCHANGES.adapter(CODE, kind)
     except ValueError as error:
