@@ -231,6 +231,11 @@ def statuses(
         (p.person_id, p.case_id): p
         for p in Plan.objects.filter(person_id__in=ids).prefetch_related("activities")
     }
+    # Without ``cases`` (the IVO counts): a person's plan in any case, the lowest case id first —
+    # an index built once, not a scan of every plan for every pair.
+    any_case: dict[int, Plan] = {}
+    for (person_id, _), plan in sorted(plans.items()):
+        any_case.setdefault(person_id, plan)
     notices = {m: (notices or {}).get(m) or af_notices(ids, m) for m in months}
     found = {}
     for person_id, month in pairs:
@@ -256,15 +261,11 @@ def statuses(
                 for n in notices[month].get(person_id, [])
                 if n.kind == "programme_participation" and n.full_time
             ],
-            plan=_plan_in(plans, person_id, case_id),
+            plan=plans.get((person_id, case_id))
+            if case_id is not None
+            else any_case.get(person_id),
         )
     return found
-
-
-def _plan_in(plans: dict[tuple[int, int], Plan], person_id: int, case_id: int | None):
-    if case_id is not None:
-        return plans.get((person_id, case_id))
-    return next((p for (pid, _), p in sorted(plans.items()) if pid == person_id), None)
 
 
 def status(person: Person, month: str) -> Status:
